@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -24,6 +25,16 @@ type Credentials struct {
 	Kind   Kind
 	Token  string
 	UserID string
+}
+
+// String hides the token, so that printing credentials never reveals it.
+func (c Credentials) String() string {
+	return fmt.Sprintf("Credentials{Kind: %s, Token: REDACTED, UserID: %s}", c.Kind, c.UserID)
+}
+
+// LogValue hides the token from slog.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("kind", string(c.Kind)), slog.String("user_id", c.UserID))
 }
 
 // ID is a Graph API id. Meta sends ids as JSON strings, but the code exchange sends user_id
