@@ -1,0 +1,139 @@
+package source
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/igsource/igsource/internal/apperr"
+)
+
+func names(tags []Hashtag) []string {
+	out := []string{}
+	for _, t := range tags {
+		out = append(out, t.Name)
+	}
+	return out
+}
+
+func TestExtractHashtags(t *testing.T) {
+	tests := []struct {
+		name    string
+		caption string
+		want    []string
+	}{
+		{"scripts beyond ASCII", "Brunch #café #queMoción #rantDelDía #コーヒー #Straße", []string{"café", "queMoción", "rantDelDía", "コーヒー", "Straße"}},
+		{"Cyrillic Arabic Greek", "#привет #مرحبا #καλημέρα", []string{"привет", "مرحبا", "καλημέρα"}},
+		{"Devanagari combining marks", "Chai #चाय #नमस्ते time", []string{"चाय", "नमस्ते"}},
+		{"Thai and Korean", "#กาแฟ #커피", []string{"กาแฟ", "커피"}},
+		{"decomposed accent", "#cafe\u0301 ok", []string{"cafe\u0301"}},
+		{"apostrophe entity", "Thanks y&#039;all! #brunch", []string{"brunch"}},
+		{"hex entity", "It&#x27;s #sunny &#39; &#8217;", []string{"sunny"}},
+		{"all-digit tags", "We're #1! Since #2010 #2024goals", []string{"2024goals"}},
+		{"non-Latin digits only", "#٢٠٢٤ #२०२४ #１２３", []string{}},
+		{"underscores and digits only", "#_ #__1 #a_1", []string{"a_1"}},
+		{"case duplicates", "#Travel #travel #TRAVEL #NYC #nyc", []string{"Travel", "NYC"}},
+		{"fold duplicates", "#Straße #STRASSE", []string{"Straße"}},
+		{"NFC duplicates", "#café #cafe\u0301", []string{"café"}},
+		{"ends at punctuation", "#sun, #sea. #sand! #sky? (#wind) #rock'n'roll", []string{"sun", "sea", "sand", "sky", "wind", "rock"}},
+		{"ends at another hash", "#one#two##three", []string{"one", "two", "three"}},
+		{"ends at emoji", "#love❤️ #pizza🍕 #ok👍🏽", []string{"love", "pizza", "ok"}},
+		{"keycap emoji", "#️⃣ #️⃣tag", []string{}},
+		{"URL fragments", "See https://example.com/page#section and www.example.org/#top or example.net/a#b #real", []string{"real"}},
+		{"URL then tag", "https://example.com #after", []string{"after"}},
+		{"bare hash", "# #  #!", []string{}},
+		{"fullwidth hash", "＃ラーメン", []string{"ラーメン"}},
+		{"script tag text", `Party <script>alert(1)</script> "quotes" & it's #fun`, []string{"fun"}},
+		{"no caption", "", []string{}},
+		{"zero width joiner trimmed", "#abc\u200d def", []string{"abc"}},
+		{"word before hash", "word#tag", []string{"tag"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, names(ExtractHashtags(tt.caption))); diff != "" {
+				t.Errorf("ExtractHashtags(%q) names (-want +got):\n%s", tt.caption, diff)
+			}
+		})
+	}
+}
+
+func TestExtractHashtagsIDs(t *testing.T) {
+	got := ExtractHashtags("#Travel #travel #TRAVEL #NYC #nyc #Straße")
+	want := []Hashtag{{ID: "travel", Name: "Travel"}, {ID: "nyc", Name: "NYC"}, {ID: "strasse", Name: "Straße"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hashtag list (-want +got):\n%s", diff)
+	}
+}
+
+func TestNormalizeHashtag(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+	}{
+		{"#Pizza", "pizza"},
+		{" pizza ", "pizza"},
+		{"PIZZA", "pizza"},
+		{"＃ラーメン", "ラーメン"},
+		{"#cafe\u0301", "café"},
+		{"#2024goals", "2024goals"},
+		{"snake_case", "snake_case"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := NormalizeHashtag(tt.in)
+			if err != nil {
+				t.Fatalf("NormalizeHashtag(%q): %v", tt.in, err)
+			}
+			if got != tt.want {
+				t.Errorf("NormalizeHashtag(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalizeHashtagInvalid(t *testing.T) {
+	for _, in := range []string{"", "#", "  ", "🍕", "#pizza🍕", "two words", "#brunch!", "##pizza", "2010", "#_", "a.b"} {
+		t.Run(in, func(t *testing.T) {
+			_, err := NormalizeHashtag(in)
+			if code := apperr.CodeOf(err); code != apperr.Invalid {
+				t.Fatalf("NormalizeHashtag(%q) code = %s, want %s (error %v)", in, code, apperr.Invalid, err)
+			}
+			if in != "" && !strings.Contains(apperr.MessageOf(err), "hashtag") {
+				t.Errorf("message %q does not name the hashtag", apperr.MessageOf(err))
+			}
+		})
+	}
+}
+
+func FuzzExtractHashtags(f *testing.F) {
+	for _, seed := range []string{
+		"Brunch #café #queMoción #コーヒー", "y&#039;all #brunch", "#1 #2010 #2024goals",
+		"#Travel #travel", "https://x.com/#a #b", "#️⃣", "#a\u200d#b", "\xff#\xfe", "＃ラーメン",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, caption string) {
+		tags := ExtractHashtags(caption)
+		seen := map[string]bool{}
+		for _, tag := range tags {
+			if tag.Name == "" || !utf8.ValidString(tag.Name) {
+				t.Fatalf("invalid tag name %q from %q", tag.Name, caption)
+			}
+			if !strings.Contains(caption, tag.Name) {
+				t.Fatalf("tag %q is not in caption %q", tag.Name, caption)
+			}
+			if !hasLetter(tag.Name) {
+				t.Fatalf("tag %q has no letter", tag.Name)
+			}
+			if seen[tag.ID] {
+				t.Fatalf("duplicate id %q in %q", tag.ID, caption)
+			}
+			seen[tag.ID] = true
+			if id, err := NormalizeHashtag(tag.Name); err != nil || id != tag.ID {
+				t.Fatalf("NormalizeHashtag(%q) = %q, %v; want the tag's id %q", tag.Name, id, err, tag.ID)
+			}
+		}
+	})
+}
