@@ -1,0 +1,228 @@
+package media
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/igsource/igsource/internal/apperr"
+	"github.com/igsource/igsource/internal/store"
+)
+
+var (
+	errNotRegistered = errors.New("media reference is not registered")
+	errGone          = errors.New("media was deleted on Instagram")
+)
+
+// file returns the index row of ref with its file on disk, downloading it first if needed.
+// Concurrent callers for one ref share one download, which runs on the store's context so
+// that a caller that goes away does not cancel it for the others.
+func (s *Store) file(ctx context.Context, ref Ref) (*store.MediaFile, error) {
+	row, err := s.downloaded(ctx, ref)
+	if err != nil || row != nil {
+		return row, err
+	}
+	ch := s.flight.DoChan(ref.String(), func() (any, error) {
+		return s.download(s.ctx, ref)
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*store.MediaFile), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// downloaded returns ref's row when its file is on disk, nil when it still has to be
+// downloaded, errNotRegistered for an unknown ref and errGone for deleted media.
+func (s *Store) downloaded(ctx context.Context, ref Ref) (*store.MediaFile, error) {
+	row, err := s.index.MediaFile(ctx, ref.String())
+	if isIndexNotFound(err) {
+		return nil, errNotRegistered
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read media index row %s: %w", ref, err)
+	}
+	if row.Gone {
+		return nil, errGone
+	}
+	if row.Path == "" {
+		return nil, nil
+	}
+	if _, err := os.Stat(filepath.Join(s.cfg.Dir, row.Path)); err == nil {
+		return row, nil
+	}
+	s.log.Warn("Media file is missing; downloading it again", "ref", ref.String(), "path", row.Path)
+	if err := s.index.ClearMediaDownload(ctx, ref.String()); err != nil {
+		return nil, fmt.Errorf("clear download of %s: %w", ref, err)
+	}
+	return nil, nil
+}
+
+// download fetches ref from its CDN link, re-resolving the link once when it has expired or
+// the CDN refuses it, and records the file.
+func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error) {
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Another download of this ref may have finished while this one waited for a slot.
+	if row, err := s.downloaded(ctx, ref); err != nil || row != nil {
+		return row, err
+	}
+	row, err := s.index.MediaFile(ctx, ref.String())
+	if err != nil {
+		return nil, fmt.Errorf("read media index row %s: %w", ref, err)
+	}
+	f, err := s.fetchFresh(ctx, ref, row)
+	if errors.Is(err, errCDNNotFound) {
+		s.markGone(ctx, ref)
+		return nil, errGone
+	}
+	if err != nil {
+		s.logFailure(ref, err)
+		return nil, err
+	}
+	return s.commit(ctx, ref, f)
+}
+
+// fetchFresh fetches row's link. An expired link is replaced before the first try and a
+// refused one after it, through the resolver, at most once, so a link that the CDN refuses
+// again is an error instead of a loop.
+func (s *Store) fetchFresh(ctx context.Context, ref Ref, row *store.MediaFile) (*fetched, error) {
+	link := row.CDNURL
+	resolved := false
+	if row.Resolvable && linkExpired(link, s.clock.Now()) {
+		var err error
+		if link, err = s.resolve(ctx, ref); err != nil {
+			return nil, err
+		}
+		resolved = true
+	}
+	f, err := s.fetch(ctx, ref, link, row.Video)
+	refused := errors.Is(err, errLinkRefused) || errors.Is(err, errCDNNotFound)
+	if !refused || resolved || !row.Resolvable {
+		return f, err
+	}
+	s.log.Info("CDN refused the media link; resolving a fresh one", "ref", ref.String(), "error", err)
+	if link, err = s.resolve(ctx, ref); err != nil {
+		return nil, err
+	}
+	return s.fetch(ctx, ref, link, row.Video)
+}
+
+// resolve asks the resolver for a fresh link and stores it.
+func (s *Store) resolve(ctx context.Context, ref Ref) (string, error) {
+	r := s.currentResolver()
+	if r == nil {
+		return "", fmt.Errorf("resolve fresh link of %s: no resolver is set", ref)
+	}
+	link, err := r.ResolveURL(ctx, ref)
+	if isDeleted(err) {
+		s.markGone(ctx, ref)
+		return "", errGone
+	}
+	if err != nil {
+		return "", fmt.Errorf("resolve fresh link of %s: %w", ref, err)
+	}
+	if err := s.index.SetMediaCDNURL(ctx, ref.String(), link); err != nil {
+		return "", fmt.Errorf("store fresh link of %s: %w", ref, err)
+	}
+	return link, nil
+}
+
+func (s *Store) markGone(ctx context.Context, ref Ref) {
+	s.log.Info("Media was deleted on Instagram", "ref", ref.String())
+	if err := s.index.MarkMediaGone(ctx, ref.String()); err != nil {
+		s.log.Error("Failed to mark media as deleted", "ref", ref.String(), "error", err)
+	}
+}
+
+func (s *Store) logFailure(ref Ref, err error) {
+	if errors.Is(err, errRejected) {
+		s.metrics.rejected()
+		s.log.Warn("Rejected media download", "ref", ref.String(), "reason", err.Error())
+		return
+	}
+	s.metrics.failed()
+	s.log.Error("Failed to download media", "ref", ref.String(), "error", err)
+}
+
+// commit moves a checked temporary file to its final name and records it. The rename comes
+// after the data is synced and before the index row, so the index never points at a partial
+// file; a crash in between leaves a file that startup removes.
+func (s *Store) commit(ctx context.Context, ref Ref, f *fetched) (*store.MediaFile, error) {
+	name := ref.String() + extension(f.contentType)
+	if err := os.Rename(f.tempPath, filepath.Join(s.cfg.Dir, name)); err != nil {
+		os.Remove(f.tempPath)
+		return nil, fmt.Errorf("rename downloaded file of %s: %w", ref, err)
+	}
+	if err := syncDir(s.cfg.Dir); err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	err := s.index.SetMediaDownloaded(ctx, ref.String(), name, f.size, f.contentType, f.sha256, now)
+	if err != nil {
+		return nil, fmt.Errorf("record download of %s: %w", ref, err)
+	}
+	s.metrics.downloaded(f.size)
+	s.log.Info("Downloaded media", "ref", ref.String(), "size", f.size, "content_type", f.contentType)
+	s.evict(ctx, ref.String())
+	row, err := s.index.MediaFile(ctx, ref.String())
+	if err != nil {
+		return nil, fmt.Errorf("read media index row %s: %w", ref, err)
+	}
+	return row, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("open media folder %s: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync media folder %s: %w", dir, err)
+	}
+	return nil
+}
+
+// linkExpired reports whether a CDN link's oe parameter, its expiry as 8 hex digits of Unix
+// seconds, is at or before now. A link without a readable oe is tried as it is.
+func linkExpired(link string, now time.Time) bool {
+	u, err := url.Parse(link)
+	if err != nil {
+		return false
+	}
+	oe := u.Query().Get("oe")
+	if len(oe) != 8 {
+		return false
+	}
+	secs, err := strconv.ParseUint(oe, 16, 64)
+	if err != nil {
+		return false
+	}
+	return !now.Before(time.Unix(int64(secs), 0))
+}
+
+// isDeleted reports whether a resolver error means the media no longer exists.
+func isDeleted(err error) bool {
+	return err != nil && apperr.CodeOf(err) == apperr.NotFound
+}
+
+// isIndexNotFound reports whether the index has no row for a ref.
+func isIndexNotFound(err error) bool {
+	return errors.Is(err, errIndexNotFound)
+}
+
+var errIndexNotFound = errors.New("not found")
