@@ -80,7 +80,7 @@ func (s *Store) fetch(ctx context.Context, ref Ref, link string, video bool) (*f
 		limit = s.cfg.MaxVideoBytes
 	}
 	if resp.ContentLength > limit {
-		return nil, rejectf("size %d bytes is over the limit of %d", resp.ContentLength, limit)
+		return nil, rejectf("Content-Length %d of %s is over the limit of %d bytes", resp.ContentLength, u.Host+u.Path, limit)
 	}
 	return s.writeTemp(ref, resp.Body, limit, video)
 }
@@ -108,7 +108,7 @@ func (s *Store) writeTemp(ref Ref, body io.Reader, limit int64, video bool) (_ *
 		return nil, fmt.Errorf("download %s: %w", ref, err)
 	}
 	if n > limit {
-		return nil, rejectf("size is over the limit of %d bytes", limit)
+		return nil, rejectf("body of %s is over the limit of %d bytes", ref, limit)
 	}
 	contentType, err := checkContent(f, video)
 	if err != nil {

@@ -105,7 +105,9 @@ func (c *testCDN) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Has("chunked") {
-		w.(http.Flusher).Flush() // no Content-Length
+		w.(http.Flusher).Flush() // sends no Content-Length
+	} else {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	_, _ = w.Write(body)
 }

@@ -114,12 +114,3 @@ func (m *memIndex) PendingMedia(_ context.Context, accountID int64) ([]store.Med
 	slices.SortFunc(out, func(a, b store.MediaFile) int { return cmp.Compare(a.Ref, b.Ref) })
 	return out, nil
 }
-
-func (m *memIndex) DownloadedPaths(ctx context.Context) (map[string]bool, error) {
-	rows, _ := m.DownloadedMedia(ctx)
-	out := make(map[string]bool, len(rows))
-	for _, r := range rows {
-		out[r.Path] = true
-	}
-	return out, nil
-}

@@ -71,7 +71,6 @@ type Index interface {
 	DownloadedMedia(ctx context.Context) ([]store.MediaFile, error)
 	MediaCacheSize(ctx context.Context) (int64, error)
 	PendingMedia(ctx context.Context, accountID int64) ([]store.MediaFile, error)
-	DownloadedPaths(ctx context.Context) (map[string]bool, error)
 }
 
 // Resolver returns a fresh CDN link for a ref by re-reading its media from the API. An error
