@@ -1,0 +1,163 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/igsource/igsource/internal/apperr"
+	"github.com/igsource/igsource/internal/instagram"
+	"github.com/igsource/igsource/internal/store"
+)
+
+// maxMediaPageSize is the page size igsource asks of /media. Meta does not document the
+// maximum; 100 is what clients use in practice and what the emulator enforces.
+const maxMediaPageSize = 100
+
+// Media returns the media of an instance's account, newest first, filtered and paged as
+// settings say.
+func (s *Service) Media(ctx context.Context, instanceName string, settings MediaSettings) (*MediaResult, error) {
+	inst, err := s.Instance(ctx, instanceName)
+	if err != nil {
+		return nil, err
+	}
+	q, err := settings.validate(inst.CacheSeconds)
+	if err != nil {
+		return nil, err
+	}
+	items, meta, err := load(ctx, s, request[[]Media]{
+		query: "media", instance: inst, key: q.key(inst.ID), maxAge: q.cache,
+		fetch: func(ctx context.Context) ([]Media, error) { return s.fetchMedia(ctx, inst, q) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &MediaResult{Media: items, Meta: meta}, nil
+}
+
+// pageSize returns the /media limit for q: one page of exactly offset+amount when no filter
+// can drop items, and the maximum otherwise.
+func (q mediaQuery) pageSize() int {
+	if q.typ == TypeAll && q.since.IsZero() && q.until.IsZero() && q.offset+q.amount <= maxMediaPageSize {
+		return q.offset + q.amount
+	}
+	return maxMediaPageSize
+}
+
+func (s *Service) fetchMedia(ctx context.Context, inst *store.Instance, q mediaQuery) ([]Media, error) {
+	t, err := s.target(ctx, inst)
+	if err != nil {
+		return nil, err
+	}
+	opts := instagram.ListMediaOptions{Limit: q.pageSize(), Since: q.since}
+	if !q.until.IsZero() {
+		// The client sends until as whole Unix seconds and treats it as exclusive, so one more
+		// second keeps media created at the until instant. The window is enforced here again.
+		opts.Until = q.until.Add(time.Second)
+	}
+	s.metrics.upstreamCall("media")
+	page, err := s.client.ListMedia(ctx, t.cred, opts)
+	if err != nil {
+		return nil, fmt.Errorf("list media of instance %q: %w", inst.Name, err)
+	}
+	sel := &mediaSelector{q: q, logger: s.logger.With("instance_id", inst.ID)}
+	for !sel.add(page.Data) && page.HasNext() {
+		s.metrics.upstreamCall("media")
+		if page, err = s.client.NextMediaPage(ctx, t.cred, page); err != nil {
+			return nil, fmt.Errorf("list media of instance %q: %w", inst.Name, err)
+		}
+	}
+	if page.PageLimitReached() {
+		s.logger.Warn("Stopped paging media at the client's page limit", "instance_id", inst.ID,
+			"pages", page.Number(), "found", len(sel.items))
+	}
+	return s.finishMedia(ctx, t, sel.items, false)
+}
+
+// finishMedia fetches album children that Meta sent as bare ids, maps the items and
+// registers their files with one Register call.
+func (s *Service) finishMedia(ctx context.Context, t *target, items []instagram.Media, hashtag bool) ([]Media, error) {
+	if !hashtag && anyChildrenIncomplete(items) {
+		s.metrics.upstreamCall("children")
+		if err := s.client.CompleteChildren(ctx, t.cred, items, nil); err != nil {
+			return nil, fmt.Errorf("complete album children for instance %q: %w", t.instance.Name, err)
+		}
+	}
+	m := s.newMapper(t.instance.AccountID, hashtag)
+	out := make([]Media, 0, len(items))
+	for i := range items {
+		out = append(out, m.media(&items[i]))
+	}
+	if err := s.register(ctx, m); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func anyChildrenIncomplete(items []instagram.Media) bool {
+	for i := range items {
+		if items[i].ChildrenIncomplete() {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Service) newMapper(accountID int64, hashtag bool) *mapper {
+	return &mapper{accountID: accountID, registry: s.registry, logger: s.logger, hashtag: hashtag}
+}
+
+// register records every CDN link a result collected.
+func (s *Service) register(ctx context.Context, m *mapper) error {
+	if len(m.regs) == 0 {
+		return nil
+	}
+	if err := s.registry.Register(ctx, m.regs); err != nil {
+		return apperr.Wrap(err, apperr.Internal, "register %d media files of account %d", len(m.regs), m.accountID)
+	}
+	return nil
+}
+
+// mediaSelector applies a media query to pages read newest first: the date window, then the
+// type filter, then offset and amount.
+type mediaSelector struct {
+	q       mediaQuery
+	logger  *slog.Logger
+	matched int // items that passed the window and type filter, skipped ones included
+	items   []instagram.Media
+}
+
+// add takes the items of one page and reports whether paging can stop: enough items are
+// collected, or an item is older than since, so every later item is too.
+func (s *mediaSelector) add(page []instagram.Media) bool {
+	windowed := !s.q.since.IsZero() || !s.q.until.IsZero()
+	for i := range page {
+		it := &page[i]
+		if windowed {
+			if !it.Timestamp.Valid {
+				s.logger.Debug("Media without a valid timestamp left out of the date window",
+					"media_id", string(it.ID), "timestamp", it.Timestamp.Raw)
+				continue
+			}
+			if !s.q.since.IsZero() && it.Timestamp.Time.Before(s.q.since) {
+				return true
+			}
+			if !s.q.until.IsZero() && it.Timestamp.Time.After(s.q.until) {
+				continue
+			}
+		}
+		if s.q.typ != TypeAll && mediaTypeOf(it.MediaType) != s.q.typ {
+			continue
+		}
+		s.matched++
+		if s.matched <= s.q.offset {
+			continue
+		}
+		s.items = append(s.items, *it)
+		if len(s.items) >= s.q.amount {
+			return true
+		}
+	}
+	return false
+}
