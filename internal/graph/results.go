@@ -1,0 +1,85 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/igsource/igsource/internal/source"
+)
+
+// extensionKey is the key of igsource's entry in a response's extensions.
+const extensionKey = "igsource"
+
+// resultMeta is the cache state of one field's result, reported in
+// extensions.igsource.results so that a client can tell fresh data from a stale copy.
+type resultMeta struct {
+	Path      string  `json:"path"`      // the field's response path, such as "instance.media"
+	Cached    bool    `json:"cached"`    // served from the cache without an upstream call
+	Stale     bool    `json:"stale"`     // the refresh failed and this is the last good result
+	FetchedAt *string `json:"fetchedAt"` // when the data was read from Instagram, RFC 3339 UTC
+}
+
+// resultLog collects the resultMeta of one response. Field resolvers run concurrently, hence
+// the mutex.
+type resultLog struct {
+	mu      sync.Mutex
+	results []resultMeta
+}
+
+type resultLogKey struct{}
+
+// reportResults is a response middleware: it gives the resolvers a resultLog and adds what
+// they recorded to the response's extensions.
+func reportResults(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	log := &resultLog{}
+	resp := next(context.WithValue(ctx, resultLogKey{}, log))
+	if resp == nil {
+		return nil
+	}
+
+	log.mu.Lock()
+	results := log.results
+	log.mu.Unlock()
+	if len(results) == 0 {
+		return resp
+	}
+
+	slices.SortFunc(results, func(a, b resultMeta) int { return strings.Compare(a.Path, b.Path) })
+	if resp.Extensions == nil {
+		resp.Extensions = make(map[string]any, 1)
+	}
+	resp.Extensions[extensionKey] = map[string]any{"results": results}
+	return resp
+}
+
+// recordResult notes the cache state of the result of the field that ctx belongs to.
+func recordResult(ctx context.Context, meta source.Meta) {
+	log, ok := ctx.Value(resultLogKey{}).(*resultLog)
+	if !ok {
+		return
+	}
+	entry := resultMeta{
+		Path:      graphql.GetFieldContext(ctx).Path().String(),
+		Cached:    meta.Cached,
+		Stale:     meta.Stale,
+		FetchedAt: formatTime(meta.FetchedAt),
+	}
+
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	log.results = append(log.results, entry)
+}
+
+// formatTime returns t in RFC 3339 UTC with whole seconds, or nil for the zero time.
+func formatTime(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
