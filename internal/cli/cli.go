@@ -33,8 +33,10 @@ const settingsGroup = "settings"
 type root struct {
 	ConfigFile configFile `name:"config" help:"JSON configuration file; its keys are the long setting flags with underscores, such as \"public_url\". Flags and environment variables override it." env:"IGSOURCE_CONFIG" placeholder:"FILE"`
 
-	Config  configCmd  `cmd:"" help:"Print the effective configuration with secrets redacted."`
-	Version versionCmd `cmd:"" help:"Print the version, commit and Go version."`
+	Instances instancesCmd `cmd:"" help:"List, add and remove instances."`
+	Accounts  accountsCmd  `cmd:"" help:"Import, list and remove connected accounts."`
+	Config    configCmd    `cmd:"" help:"Print the effective configuration with secrets redacted."`
+	Version   versionCmd   `cmd:"" help:"Print the version, commit and Go version."`
 }
 
 // streams are the standard streams of a command, replaced in tests.
@@ -90,7 +92,11 @@ func run(ctx context.Context, args []string, s *streams) (status int) {
 }
 
 func newRoot() *root {
-	return &root{}
+	r := &root{}
+	for _, newCommands := range accountsCommands {
+		r.Accounts.Plugins = append(r.Accounts.Plugins, newCommands())
+	}
+	return r
 }
 
 func newParser(ctx context.Context, cli *root, s *streams) (*kong.Kong, error) {
