@@ -25,6 +25,7 @@ type memStore struct {
 type oauthState struct {
 	kind, session string
 	at            time.Time
+	used          bool
 }
 
 var errNotFound = errors.New("not found")
@@ -112,15 +113,18 @@ func (s *memStore) ConsumeOAuthState(_ context.Context, state, session string, n
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.states[state]
-	if !ok {
-		return "", errors.New("oauth state not found or already used")
+	switch {
+	case !ok:
+		return "", store.ErrOAuthStateUnknown
+	case st.used:
+		return "", store.ErrOAuthStateUsed
+	case st.session != session:
+		return "", store.ErrOAuthStateSession
 	}
-	if st.session != session {
-		return "", errors.New("oauth state belongs to another session")
-	}
-	delete(s.states, state)
+	st.used = true
+	s.states[state] = st
 	if now.Sub(st.at) > maxAge {
-		return "", errors.New("oauth state expired")
+		return "", store.ErrOAuthStateExpired
 	}
 	return st.kind, nil
 }

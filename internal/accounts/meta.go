@@ -71,3 +71,5 @@ type Store interface {
 	CreateOAuthState(ctx context.Context, state, kind, session string, at time.Time) error
 	ConsumeOAuthState(ctx context.Context, state, session string, now time.Time, maxAge time.Duration) (string, error)
 }
+
+var _ Store = (*store.Store)(nil)

@@ -103,7 +103,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // markExpired marks an account whose token expired by the clock. The token is not sent to
-// Meta, which would only answer code 190.
+// Meta, which would reject it with code 190.
 func (r *Refresher) markExpired(ctx context.Context, a *store.Account, rep *Report) {
 	msg := fmt.Sprintf("The access token expired on %s. Connect the account again.",
 		a.TokenExpiresAt.UTC().Format(time.RFC3339))
@@ -155,7 +155,7 @@ func (r *Refresher) warnNearExpiry(ctx context.Context, a *store.Account, now ti
 }
 
 // RefreshAccount refreshes one Instagram Login token now, whatever the margin. Errors are
-// *apperr.Error values that say what to do.
+// *apperr.Error values whose message names the next step.
 func (r *Refresher) RefreshAccount(ctx context.Context, id int64) (*store.Account, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
