@@ -68,10 +68,10 @@ func ParseCallback(raw string) (url.Values, error) {
 	return params, nil
 }
 
-// FinishConnect completes a connection from the parameters of Meta's redirect: it checks the
-// state against the admin session, exchanges the code, upgrades the token to a long-lived one
-// before storing it, reads the account and saves it (a reconnect updates the account in place).
-// Errors are *apperr.Error values whose message says what to do.
+// FinishConnect completes a connection from the parameters of Meta's redirect. It checks the
+// state against the admin session and exchanges the code. It upgrades the token to a long-lived
+// one before storing it, then reads the account and saves it, so that a reconnect updates the
+// account in place. Errors are *apperr.Error values whose message names the next step.
 func (s *Service) FinishConnect(ctx context.Context, session string, params url.Values) (*store.Account, error) {
 	if params.Get("error") != "" {
 		return nil, s.denied(ctx, session, params)
@@ -137,7 +137,7 @@ func (s *Service) denied(ctx context.Context, session string, params url.Values)
 		params.Get("error_description"))
 }
 
-// stateProblem says in a user's words why a state was rejected.
+// stateProblem returns the reason a state was rejected, in a site owner's words.
 func stateProblem(err error, maxAge time.Duration) string {
 	switch {
 	case errors.Is(err, store.ErrOAuthStateUsed):

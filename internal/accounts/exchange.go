@@ -119,8 +119,8 @@ func codeError(kind instagram.Kind, err error) error {
 		kindName(kind), msg)
 }
 
-func upstreamError(err error, what string) error {
-	return apperr.Wrap(err, apperr.Upstream, "%s (%s); try connecting again in a few minutes", what,
+func upstreamError(err error, failure string) error {
+	return apperr.Wrap(err, apperr.Upstream, "%s (%s); try connecting again in a few minutes", failure,
 		firstNonEmpty(metaMessage(err), "no message from Meta"))
 }
 

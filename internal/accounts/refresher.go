@@ -183,8 +183,8 @@ func (r *Refresher) check(ctx context.Context, a *store.Account, rep *Report) {
 }
 
 // refreshIsDue reports whether an unexpired Instagram Login token should be refreshed now. A
-// token without a known expiry (imported by hand) is refreshed once it is old enough, which
-// tells its expiry.
+// token without a known expiry (imported by hand) is refreshed once it is old enough, and the
+// response sets its expiry.
 func (r *Refresher) refreshIsDue(a *store.Account, now time.Time) bool {
 	if !a.TokenIssuedAt.IsZero() && now.Sub(a.TokenIssuedAt) < minRefreshAge {
 		return false
