@@ -75,6 +75,7 @@ func New(cfg Config) (*Client, error) {
 		logger:     cfg.Logger,
 		usage:      make(map[usageKey]Usage),
 	}
+
 	var err error
 	if c.instagramBase, err = parseBaseURL("InstagramBaseURL", cmpOr(cfg.InstagramBaseURL, DefaultInstagramBaseURL)); err != nil {
 		return nil, err
@@ -85,6 +86,7 @@ func New(cfg Config) (*Client, error) {
 	if c.oauthBase, err = parseBaseURL("InstagramOAuthURL", cmpOr(cfg.InstagramOAuthURL, DefaultInstagramOAuthURL)); err != nil {
 		return nil, err
 	}
+
 	if !versionPattern.MatchString(c.version) {
 		return nil, fmt.Errorf("invalid Graph API version %q: use the form v25.0", c.version)
 	}
@@ -94,6 +96,7 @@ func New(cfg Config) (*Client, error) {
 	if c.maxPages == 0 {
 		c.maxPages = DefaultMaxPages
 	}
+
 	if c.httpClient == nil {
 		c.httpClient = http.DefaultClient
 	}

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// ErrorKind is what a caller should do about an error, classified from Meta's code and
-// error_subcode. Meta's type member differs by host (IGApiException on graph.instagram.com,
+// ErrorKind is the class of an error that decides the caller's next step, derived from Meta's
+// code and error_subcode. Meta's type member differs by host (IGApiException on graph.instagram.com,
 // OAuthException on graph.facebook.com) and its HTTP statuses are inconsistent, so neither
 // decides the kind.
 type ErrorKind string
@@ -43,6 +43,10 @@ const (
 	DefaultRateLimitBackoff = 5 * time.Minute
 	DefaultTransientBackoff = 30 * time.Second
 )
+
+// messageNotJSON is the Message of an error response whose body is not Meta's JSON. The body
+// itself is not kept, because a proxy's error page may echo the request URL and its token.
+const messageNotJSON = "error response is not Meta's JSON error"
 
 // maxErrorBody bounds how much of an error response is read.
 const maxErrorBody = 64 << 10
@@ -163,8 +167,12 @@ func newResponseError(op string, status int, header http.Header, body []byte, us
 	if e.Kind == "" {
 		e.Kind = classify(e.Code, e.Subcode, e.Message, e.Transient, status)
 	}
-	if e.Message == "" && len(body) == 0 {
+	switch {
+	case e.Message != "":
+	case len(body) == 0:
 		e.Message = http.StatusText(status)
+	case e.Code == 0:
+		e.Message = messageNotJSON
 	}
 	e.RetryAfter = retryAfter(e.Kind, header, usage)
 	return e
@@ -187,7 +195,7 @@ func classify(code, subcode int, message string, transient bool, status int) Err
 		return TokenInvalid
 	case code == 2500:
 		// Code 2500 is both "Unknown path components" and "An active access token must be
-		// used to query information about the current user"; only the text tells them apart.
+		// used to query information about the current user", so only the message separates them.
 		if strings.Contains(strings.ToLower(message), "active access token") {
 			return TokenInvalid
 		}

@@ -77,13 +77,13 @@ func setFields(query url.Values, fields []string) error {
 // pathIDPattern accepts Graph node ids, which are digits, and the "me" alias.
 var pathIDPattern = regexp.MustCompile(`^[0-9A-Za-z_]+$`)
 
-// checkID returns an error naming what when id cannot be placed in a request path.
-func checkID(what, id string) error {
+// checkID returns an error naming the id when it cannot be placed in a request path.
+func checkID(name, id string) error {
 	if id == "" {
-		return fmt.Errorf("missing %s", what)
+		return fmt.Errorf("missing %s", name)
 	}
 	if !pathIDPattern.MatchString(id) {
-		return fmt.Errorf("invalid %s %q: use the numeric id Meta returned", what, id)
+		return fmt.Errorf("invalid %s %q: use the numeric id Meta returned", name, id)
 	}
 	return nil
 }

@@ -16,7 +16,7 @@ var ErrHashtagNotFound = errors.New("hashtag not found")
 
 // SearchHashtag returns the id of hashtag q through ig_hashtag_search, available only with
 // Facebook Login. Each account may search 30 unique hashtags per rolling 7 days, and hashtag
-// ids are global and never change, so callers cache them and normalise q first; the client
+// ids are global and never change, so callers cache the ids and normalise q first. The client
 // sends q unchanged.
 func (c *Client) SearchHashtag(ctx context.Context, cred Credentials, q string) (ID, error) {
 	if err := checkHashtagCredentials(cred); err != nil {

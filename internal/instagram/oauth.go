@@ -23,6 +23,9 @@ type AppCredentials struct {
 // String hides the secret.
 func (a AppCredentials) String() string { return "AppCredentials{ID: " + a.ID + ", Secret: REDACTED}" }
 
+// GoString hides the secret from %#v.
+func (a AppCredentials) GoString() string { return a.String() }
+
 // TokenResponse is the result of a code exchange, a long-lived exchange or a refresh.
 type TokenResponse struct {
 	AccessToken string
@@ -37,6 +40,9 @@ func (t TokenResponse) String() string {
 	return fmt.Sprintf("TokenResponse{AccessToken: REDACTED, TokenType: %s, ExpiresIn: %s, UserID: %s, Permissions: %v}",
 		t.TokenType, t.ExpiresIn, t.UserID, t.Permissions)
 }
+
+// GoString hides the token from %#v.
+func (t TokenResponse) GoString() string { return t.String() }
 
 // LogValue hides the token from slog.
 func (t TokenResponse) LogValue() slog.Value {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"strings"
 )
 
@@ -13,7 +14,7 @@ var ErrNoNextPage = errors.New("no next page")
 
 // MediaPage is one page of a media edge: /{ig-user-id}/media or a hashtag's top_media or
 // recent_media. Meta may return a short or even empty page that still has a next page, so
-// only HasNext tells whether the listing has ended.
+// only HasNext reports whether the listing has ended.
 type MediaPage struct {
 	Data   []Media
 	Before string // paging.cursors.before; hashtag edges send none
@@ -100,7 +101,9 @@ func (c *Client) pagingURL(cred Credentials, raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("follow paging link: invalid URL %s", redactQuery(raw))
 	}
-	if u.Scheme != base.Scheme || u.Host != base.Host || !strings.HasPrefix(u.Path, base.Path+"/") {
+	// A dot segment could climb out of the base path after the prefix check, so none is allowed.
+	clean := path.Clean(u.Path) == strings.TrimSuffix(u.Path, "/")
+	if u.Scheme != base.Scheme || u.Host != base.Host || !strings.HasPrefix(u.Path, base.Path+"/") || !clean {
 		return nil, fmt.Errorf("follow paging link %s: the link is outside %s, so it was not followed",
 			redactQuery(raw), base)
 	}

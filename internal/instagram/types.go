@@ -32,6 +32,9 @@ func (c Credentials) String() string {
 	return fmt.Sprintf("Credentials{Kind: %s, Token: REDACTED, UserID: %s}", c.Kind, c.UserID)
 }
 
+// GoString hides the token from %#v.
+func (c Credentials) GoString() string { return c.String() }
+
 // LogValue hides the token from slog.
 func (c Credentials) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("kind", string(c.Kind)), slog.String("user_id", c.UserID))
