@@ -51,7 +51,7 @@ func TestEvictionLeastRecentlyUsed(t *testing.T) {
 	c := Ref{AccountID: 1, MediaID: "63", Variant: VariantFile}
 	d := Ref{AccountID: 1, MediaID: "64", Variant: VariantFile}
 	var limit int64
-	env := newTestEnv(t, newMemIndex(), cdn, func(c *Config) { c.MaxCacheBytes = 1 << 40 })
+	env := newTestEnv(t, openIndex(t), cdn, func(c *Config) { c.MaxCacheBytes = 1 << 40 })
 	bodies := registerFiles(t, env, cdn, []Ref{a, b, c, d})
 	// The cache fits every file but b, so evicting b alone, the least recently used, suffices.
 	for _, body := range bodies {
@@ -91,7 +91,7 @@ func TestEvictionLeastRecentlyUsed(t *testing.T) {
 }
 
 func TestNewRecoversFolder(t *testing.T) {
-	index := newMemIndex()
+	index := openIndex(t)
 	dir := t.TempDir()
 	kept := store.MediaFile{Ref: "1-71-file", AccountID: 1, MediaID: "71", Variant: "file", CDNURL: "https://scontent.cdninstagram.com/a.jpg"}
 	missing := store.MediaFile{Ref: "1-72-file", AccountID: 1, MediaID: "72", Variant: "file", CDNURL: "https://scontent.cdninstagram.com/b.jpg"}
@@ -127,7 +127,7 @@ func TestPrefetchAndPurge(t *testing.T) {
 		{AccountID: 1, MediaID: "82", Variant: VariantThumb},
 		{AccountID: 2, MediaID: "83", Variant: VariantFile},
 	}
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	registerFiles(t, env, cdn, refs)
 	gone := Ref{AccountID: 1, MediaID: "84", Variant: VariantFile}
 	cdn.setStatus("/v/gone.jpg", http.StatusNotFound)

@@ -16,7 +16,7 @@ func TestServeMatchesServeContent(t *testing.T) {
 	cdn := newTestCDN(t)
 	body := jpegBytes(t, 120, 90, 7)
 	cdn.files["/v/c.jpg"] = body
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	ref := Ref{AccountID: 1, MediaID: "50", Variant: VariantFile}
 	link := cdn.link("/v/c.jpg", testStart.Add(time.Hour))
 	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/igsource/igsource/internal/apperr"
+	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/store"
 )
 
@@ -215,14 +216,13 @@ func linkExpired(link string, now time.Time) bool {
 	return !now.Before(time.Unix(int64(secs), 0))
 }
 
-// isDeleted reports whether a resolver error means the media no longer exists.
+// isDeleted reports whether a resolver error means the media no longer exists: Meta's
+// not-found error, or an apperr NOT_FOUND from the source layer.
 func isDeleted(err error) bool {
-	return err != nil && apperr.CodeOf(err) == apperr.NotFound
+	return err != nil && (instagram.IsNotFound(err) || apperr.CodeOf(err) == apperr.NotFound)
 }
 
 // isIndexNotFound reports whether the index has no row for a ref.
 func isIndexNotFound(err error) bool {
-	return errors.Is(err, errIndexNotFound)
+	return errors.Is(err, store.ErrNotFound)
 }
-
-var errIndexNotFound = errors.New("not found")

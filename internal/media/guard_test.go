@@ -82,7 +82,7 @@ func TestDownloadRejectsHostileInputs(t *testing.T) {
 			cdn.files["/v/big.jpg"] = jpegBytes(t, 200, 200, 1)
 			cdn.files["/v/small.jpg"] = jpegBytes(t, 4, 4, 1)
 			cdn.files["/v/text.jpg"] = []byte("<html><body>not an image</body></html>")
-			env := newTestEnv(t, newMemIndex(), cdn, func(c *Config) {
+			env := newTestEnv(t, openIndex(t), cdn, func(c *Config) {
 				c.MaxImageBytes = 4 << 10
 				c.NetResolver = mapResolver{"scontent.cdninstagram.com": "127.0.0.1"}
 			})
@@ -232,7 +232,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.cfg, newMemIndex()); err == nil {
+			if _, err := New(tt.cfg, openIndex(t)); err == nil {
 				t.Errorf("New returned no error")
 			}
 		})
@@ -243,7 +243,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 }
 
 func TestRegisterSkipsInvalid(t *testing.T) {
-	env := newTestEnv(t, newMemIndex(), nil, nil)
+	env := newTestEnv(t, openIndex(t), nil, nil)
 	good := Registration{Ref: Ref{AccountID: 1, MediaID: "40", Variant: VariantFile}, CDNURL: "https://scontent.cdninstagram.com/a.jpg", Resolvable: true}
 	bad := Registration{Ref: Ref{AccountID: 1, MediaID: "41", Variant: "poster"}, CDNURL: "https://scontent.cdninstagram.com/b.jpg", Resolvable: true}
 	err := env.store.Register(t.Context(), []Registration{good, bad})

@@ -15,6 +15,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +23,8 @@ import (
 	"time"
 
 	"github.com/igsource/igsource/internal/clock"
+	"github.com/igsource/igsource/internal/secrets"
+	"github.com/igsource/igsource/internal/store"
 )
 
 // testStart is the fake clock's start; links expire relative to it.
@@ -265,4 +268,23 @@ func hasLine(logs, ref, text string) bool {
 		}
 	}
 	return false
+}
+
+// openIndex opens a SQLite media index in a fresh folder, or at path when given.
+func openIndex(t *testing.T, path ...string) *store.Store {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "igsource.db")
+	if len(path) > 0 {
+		file = path[0]
+	}
+	sealer, err := secrets.NewSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatalf("NewSealer: %v", err)
+	}
+	st, err := store.Open(t.Context(), file, sealer, clock.System)
+	if err != nil {
+		t.Fatalf("open store %s: %v", file, err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -17,7 +17,7 @@ func TestServeDownloadsOnceThenFromDisk(t *testing.T) {
 	cdn := newTestCDN(t)
 	want := jpegBytes(t, 64, 48, 1)
 	cdn.files["/v/a.jpg"] = want
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	ref := Ref{AccountID: 1, MediaID: "17890000000000001", Variant: VariantFile}
 	link := cdn.link("/v/a.jpg", testStart.Add(72*time.Hour))
 	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {
@@ -53,7 +53,7 @@ func TestServeDownloadsOnceThenFromDisk(t *testing.T) {
 }
 
 func TestServeUnknownOrMalformedRef(t *testing.T) {
-	env := newTestEnv(t, newMemIndex(), nil, nil)
+	env := newTestEnv(t, openIndex(t), nil, nil)
 	for _, target := range []string{
 		"/media/1-17890000000000001-file.jpg",
 		"/media/not-a-ref",
@@ -77,7 +77,7 @@ func TestServeExpiredLinkResolvesFirst(t *testing.T) {
 	cdn := newTestCDN(t)
 	cdn.files["/v/old.jpg"] = jpegBytes(t, 8, 8, 2)
 	cdn.files["/v/new.jpg"] = jpegBytes(t, 8, 8, 3)
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	ref := Ref{AccountID: 1, MediaID: "17", Variant: VariantFile}
 	// oe=650CEAF2 is 2023-09-22T01:16:34Z: downloadable on 2023-09-21, expired an hour later.
 	old := cdn.URL + "/v/old.jpg?oh=1&oe=650CEAF2"
@@ -114,7 +114,7 @@ func TestServeExpiredLinkResolvesFirst(t *testing.T) {
 func TestServeRefusedLinkResolvesOnce(t *testing.T) {
 	cdn := newTestCDN(t)
 	cdn.files["/v/a.jpg"] = jpegBytes(t, 8, 8, 4)
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	ref := Ref{AccountID: 1, MediaID: "18", Variant: VariantFile}
 	link := cdn.link("/v/a.jpg", testStart.Add(time.Hour))
 
@@ -160,7 +160,7 @@ func TestServeRefusedLinkResolvesOnce(t *testing.T) {
 
 func TestServeDeletedMedia(t *testing.T) {
 	cdn := newTestCDN(t)
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	ref := Ref{AccountID: 1, MediaID: "19", Variant: VariantFile}
 	cdn.setStatus("/v/deleted.jpg", http.StatusNotFound)
 	resolver := &fakeResolver{fn: func(ref Ref) (string, error) {
@@ -193,7 +193,7 @@ func TestServeConcurrentFirstRequests(t *testing.T) {
 	want := jpegBytes(t, 320, 240, 5)
 	cdn.files["/v/hot.jpg"] = want
 	cdn.delay = 50 * time.Millisecond // keeps the download running while the requests pile up
-	env := newTestEnv(t, newMemIndex(), cdn, nil)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
 	ref := Ref{AccountID: 1, MediaID: "20", Variant: VariantFile}
 	link := cdn.link("/v/hot.jpg", testStart.Add(time.Hour))
 	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {
@@ -222,7 +222,7 @@ func TestServeConcurrentFirstRequests(t *testing.T) {
 }
 
 func TestURLExtension(t *testing.T) {
-	env := newTestEnv(t, newMemIndex(), nil, func(c *Config) { c.AllowedHosts = []string{"127.0.0.1:9"} })
+	env := newTestEnv(t, openIndex(t), nil, func(c *Config) { c.AllowedHosts = []string{"127.0.0.1:9"} })
 	video := Ref{AccountID: 2, MediaID: "5", Variant: VariantFile}
 	image := Ref{AccountID: 2, MediaID: "6", Variant: VariantThumb}
 	err := env.store.Register(context.Background(), []Registration{
