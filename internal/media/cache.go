@@ -64,17 +64,18 @@ func isOwnFile(name string) bool {
 // evict removes least recently used files until the cache is within MaxCacheBytes. The file
 // of keep, just downloaded for a waiting request, stays.
 func (s *Store) evict(ctx context.Context, keep string) {
-	if s.cfg.MaxCacheBytes == 0 {
+	if s.cfg.MaxCacheBytes == 0 && s.metrics == nil {
 		return
 	}
 	s.evictMu.Lock()
 	defer s.evictMu.Unlock()
 	size, err := s.index.MediaCacheSize(ctx)
-	if err != nil || size <= s.cfg.MaxCacheBytes {
+	if err != nil {
+		s.log.Error("Failed to read media cache size", "error", err)
+		return
+	}
+	if s.cfg.MaxCacheBytes == 0 || size <= s.cfg.MaxCacheBytes {
 		s.metrics.cacheSize(size)
-		if err != nil {
-			s.log.Error("Failed to read media cache size", "error", err)
-		}
 		return
 	}
 	rows, err := s.index.DownloadedMedia(ctx)

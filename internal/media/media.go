@@ -109,8 +109,8 @@ type Store struct {
 }
 
 // New returns a Store that keeps its files in cfg.Dir and its records in index. It creates the
-// folder, removes temporary files that an interrupted download left and forgets downloads
-// whose files are missing.
+// folder, removes temporary files that an interrupted download left, forgets downloads whose
+// files are missing and evicts files over MaxCacheBytes.
 func New(cfg Config, index Index) (*Store, error) {
 	if index == nil {
 		return nil, errors.New("new media store: index is nil")
@@ -142,6 +142,7 @@ func New(cfg Config, index Index) (*Store, error) {
 		cancel()
 		return nil, err
 	}
+	s.evict(ctx, "") // applies a lowered MaxCacheBytes and sets the cache size metric
 	return s, nil
 }
 
