@@ -105,7 +105,7 @@ type fakeGraph struct {
 	mu    sync.Mutex
 	pages map[string][]string // by access token
 	fails map[string]string   // error bodies by access token, sent with HTTP 400
-	calls []graphRequest       // every request, in order
+	calls []graphRequest      // every request, in order
 }
 
 type graphRequest struct {
