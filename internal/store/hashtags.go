@@ -65,9 +65,10 @@ func (s *Store) HashtagSearches(ctx context.Context, accountID int64, since time
 	return searches, nil
 }
 
-// RecordHashtagSearch adds a ledger row unless the account already searched the tag within
-// HashtagSearchWindow before h.SearchedAt: a repeat neither counts again nor resets the time.
-// Once that window has passed, the search opens a new one, as Meta counts it again.
+// RecordHashtagSearch adds a ledger row unless the account searched the tag at or after
+// h.SearchedAt minus HashtagSearchWindow, so a repeat neither counts again nor resets the
+// time. A search after the window has passed is counted again, as Meta counts it. The bound
+// is inclusive, like the since bound of HashtagSearches.
 func (s *Store) RecordHashtagSearch(ctx context.Context, h HashtagSearch) error {
 	if h.Name == "" || h.HashtagID == "" {
 		return fmt.Errorf("record hashtag search %q of account %d: name and hashtag id are required", h.Name, h.AccountID)
@@ -76,7 +77,7 @@ func (s *Store) RecordHashtagSearch(ctx context.Context, h HashtagSearch) error 
 	windowStart := h.SearchedAt.Add(-HashtagSearchWindow).Unix()
 	_, err := s.write.ExecContext(ctx, `INSERT INTO hashtag_searches (account_id, name, hashtag_id, searched_at)
 		SELECT $1, $2, $3, $4 WHERE NOT EXISTS (
-			SELECT 1 FROM hashtag_searches WHERE account_id = $1 AND name = $2 AND searched_at > $5)`,
+			SELECT 1 FROM hashtag_searches WHERE account_id = $1 AND name = $2 AND searched_at >= $5)`,
 		h.AccountID, h.Name, h.HashtagID, at, windowStart)
 	if err != nil {
 		return fmt.Errorf("record hashtag search %q of account %d: %w", h.Name, h.AccountID, err)
