@@ -8,6 +8,7 @@ package instagram
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -179,20 +180,7 @@ func (c *Client) graphGet(ctx context.Context, cred Credentials, path string, qu
 // except a cancelled or expired ctx, which comes back as ctx's error.
 func (c *Client) do(ctx context.Context, method string, u *url.URL, form url.Values, key usageKey, out any) error {
 	op := method + " " + u.Path
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
-	if err != nil {
-		return fmt.Errorf("%s: build request: %w", op, redactURLError(err))
-	}
-	req.Header.Set("Accept", "application/json")
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-
-	resp, err := c.httpClient.Do(req)
+	resp, err := c.send(ctx, method, u, form)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return fmt.Errorf("%s: %w", op, ctxErr)
@@ -209,6 +197,7 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, form url.Val
 			"code", e.Code, "subcode", e.Subcode, "kind", e.Kind, "fbtrace_id", e.FBTraceID)
 		return e
 	}
+
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBody+1))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
@@ -221,10 +210,27 @@ func (c *Client) do(ctx context.Context, method string, u *url.URL, form url.Val
 		return fmt.Errorf("%s: response larger than %d bytes", op, maxResponseBody)
 	}
 	c.logger.Debug("Meta API call succeeded", "op", op, "status", resp.StatusCode)
-	if err := decodeJSON(data, out); err != nil {
+	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("%s: decode response: %w", op, err)
 	}
 	return nil
+}
+
+// send builds and sends a request, with form as a URL-encoded body when it is not nil.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, form url.Values) (*http.Response, error) {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return c.httpClient.Do(req)
 }
 
 // redactURLError drops the URL from a *url.Error, because the URL carries the token, and

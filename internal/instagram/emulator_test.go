@@ -251,6 +251,7 @@ func TestEmulatorHashtagConstantCursor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+
 	cursor := page.After
 	items := page.Data
 	pages := 1
@@ -264,6 +265,7 @@ func TestEmulatorHashtagConstantCursor(t *testing.T) {
 			t.Errorf("page %d: after cursor %q differs from the first page's %q", pages, page.After, cursor)
 		}
 	}
+
 	if pages < 3 {
 		t.Errorf("followed %d pages, want at least 3", pages)
 	}

@@ -107,7 +107,3 @@ func (c *Client) getLink(ctx context.Context, cred Credentials, link string, out
 	}
 	return c.do(ctx, "GET", u, nil, usageKey{cred.Kind, cred.UserID}, out)
 }
-
-func decodeJSON(data []byte, out any) error {
-	return json.Unmarshal(data, out)
-}
