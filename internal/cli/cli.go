@@ -34,6 +34,7 @@ type root struct {
 	ConfigFile configFile `name:"config" help:"JSON configuration file; its keys are the long setting flags with underscores, such as \"public_url\". Flags and environment variables override it." env:"IGSOURCE_CONFIG" placeholder:"FILE"`
 
 	Emulator  emulatorCmd  `cmd:"" help:"Serve the emulator of Meta's Graph APIs and CDN, and print tokens for its demo accounts."`
+	Query     queryCmd     `cmd:"" help:"Run a content query of an instance and print the result as JSON."`
 	Instances instancesCmd `cmd:"" help:"List, add and remove instances."`
 	Accounts  accountsCmd  `cmd:"" help:"Import, list and remove connected accounts."`
 	Config    configCmd    `cmd:"" help:"Print the effective configuration with secrets redacted."`
