@@ -37,6 +37,8 @@ type root struct {
 	Query     queryCmd     `cmd:"" help:"Run a content query of an instance and print the result as JSON."`
 	Instances instancesCmd `cmd:"" help:"List, add and remove instances."`
 	Accounts  accountsCmd  `cmd:"" help:"Import, list and remove connected accounts."`
+	Media     mediaCmd     `cmd:"" help:"Download or delete local media copies."`
+	Cache     cacheCmd     `cmd:"" help:"Manage the stored query results."`
 	Config    configCmd    `cmd:"" help:"Print the effective configuration with secrets redacted."`
 	Version   versionCmd   `cmd:"" help:"Print the version, commit and Go version."`
 }
