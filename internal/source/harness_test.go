@@ -54,7 +54,11 @@ func (b *syncBuffer) String() string {
 
 func newHarness(t *testing.T, baseURL string) *harness {
 	t.Helper()
-	clk := clock.NewFake(testNow)
+	return newHarnessWithClock(t, baseURL, clock.NewFake(testNow))
+}
+
+func newHarnessWithClock(t *testing.T, baseURL string, clk *clock.Fake) *harness {
+	t.Helper()
 	sealer, err := secrets.NewSealer(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
