@@ -16,8 +16,8 @@ const accountColumns = `id, kind, user_id, app_scoped_id, username, name, token_
 	token_issued_at, token_expires_at, status, status_message, last_refresh_at, created_at, updated_at`
 
 // CreateAccount inserts a new account with its pages and sets its ID, CreatedAt and UpdatedAt.
-// An account already connected with the same identity returns ErrConflict; use SaveAccount to
-// connect an account again.
+// An account already connected with the same identity returns ErrConflict, so a reconnect
+// goes through SaveAccount.
 func (s *Store) CreateAccount(ctx context.Context, a *Account) error {
 	if err := validateAccount(a); err != nil {
 		return err
@@ -183,7 +183,7 @@ func (s *Store) DeleteAccount(ctx context.Context, id int64, force bool) error {
 			return fmt.Errorf("delete account %d: %w", id, err)
 		}
 		if len(names) > 0 && !force {
-			return fmt.Errorf("delete account %d: instances %s use it; delete them first or force the deletion: %w",
+			return fmt.Errorf("delete account %d: instances %s use it, so delete them first or force the deletion: %w",
 				id, strings.Join(names, ", "), ErrInUse)
 		}
 		return deleteAccountRows(ctx, tx, id)

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// CacheEntry returns the stored query result under key, expired or not; the caller decides
-// whether to serve it as fresh or stale.
+// CacheEntry returns the stored query result under key, expired or not, because the caller
+// decides whether to serve it as fresh or stale.
 func (s *Store) CacheEntry(ctx context.Context, key string) (*CacheEntry, error) {
 	var e CacheEntry
 	var fetchedAt, expiresAt int64

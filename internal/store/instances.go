@@ -23,7 +23,7 @@ const MaxInstanceNameLength = 100
 const instanceColumns = "id, name, account_id, page_id, cache_seconds, created_at, updated_at"
 
 // CreateInstance inserts an instance and sets its ID, Name (when empty), CacheSeconds (when 0)
-// and times. A name already in use returns ErrConflict; a missing account returns ErrNotFound.
+// and times. A name already in use returns ErrConflict, and a missing account ErrNotFound.
 func (s *Store) CreateInstance(ctx context.Context, in *Instance) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -65,8 +65,10 @@ func (s *Store) Instance(ctx context.Context, id int64) (*Instance, error) {
 	return in, nil
 }
 
-// InstanceByName returns the instance with exactly the given name.
+// InstanceByName returns the instance with the given name, ignoring surrounding spaces as
+// CreateInstance does.
 func (s *Store) InstanceByName(ctx context.Context, name string) (*Instance, error) {
+	name = strings.TrimSpace(name)
 	row := s.read.QueryRowContext(ctx, "SELECT "+instanceColumns+" FROM instances WHERE name = $1", name)
 	in, err := scanInstance(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -104,11 +106,11 @@ func (s *Store) ListInstances(ctx context.Context) ([]Instance, error) {
 func (s *Store) UpdateInstance(ctx context.Context, in *Instance) error {
 	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if in == nil || in.Name == "" {
-			return errors.New("update instance: name is empty")
-		}
 		if err := prepareInstance(ctx, tx, in); err != nil {
 			return err
+		}
+		if in.Name == "" {
+			return fmt.Errorf("update instance %d: name is empty", in.ID)
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE instances SET name = $1, account_id = $2, page_id = $3,
 			cache_seconds = $4, updated_at = $5 WHERE id = $6`,
@@ -145,12 +147,13 @@ func (s *Store) DeleteInstance(ctx context.Context, id int64) error {
 }
 
 // prepareInstance validates in, applies the default cache time and checks that the page
-// setting fits the login kind of its account.
+// setting fits the login kind and the pages of its account.
 func prepareInstance(ctx context.Context, tx *sql.Tx, in *Instance) error {
 	if in == nil {
 		return errors.New("save instance: instance is nil")
 	}
 	in.Name = strings.TrimSpace(in.Name)
+	in.PageID = strings.TrimSpace(in.PageID)
 	if err := validateInstanceName(in.Name); err != nil {
 		return err
 	}
@@ -161,6 +164,7 @@ func prepareInstance(ctx context.Context, tx *sql.Tx, in *Instance) error {
 	if in.CacheSeconds == 0 {
 		in.CacheSeconds = DefaultCacheSeconds
 	}
+
 	var kind instagram.Kind
 	err := tx.QueryRowContext(ctx, "SELECT kind FROM accounts WHERE id = $1", in.AccountID).Scan(&kind)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -169,14 +173,32 @@ func prepareInstance(ctx context.Context, tx *sql.Tx, in *Instance) error {
 	if err != nil {
 		return fmt.Errorf("instance %q: read account %d: %w", in.Name, in.AccountID, err)
 	}
-	in.PageID = strings.TrimSpace(in.PageID)
-	if kind == instagram.KindFacebook && in.PageID == "" {
-		return fmt.Errorf("instance %q: account %d uses Facebook Login, so the instance needs a Facebook Page; choose one of the account's pages",
+	if kind == instagram.KindInstagram && in.PageID != "" {
+		return fmt.Errorf("instance %q: account %d uses Instagram Login, which reads no Facebook Page, so leave the page empty",
 			in.Name, in.AccountID)
 	}
-	if kind == instagram.KindInstagram && in.PageID != "" {
-		return fmt.Errorf("instance %q: account %d uses Instagram Login, which reads no Facebook Page; leave the page empty",
+	if kind == instagram.KindFacebook {
+		return checkInstancePage(ctx, tx, in)
+	}
+	return nil
+}
+
+// checkInstancePage checks that the Page of a Facebook Login instance is one of its account's
+// pages, because the account's token reads no other Page.
+func checkInstancePage(ctx context.Context, tx *sql.Tx, in *Instance) error {
+	if in.PageID == "" {
+		return fmt.Errorf("instance %q: account %d uses Facebook Login, so the instance needs one of the account's Facebook Pages",
 			in.Name, in.AccountID)
+	}
+	var found int
+	err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM account_pages WHERE account_id = $1 AND page_id = $2",
+		in.AccountID, in.PageID).Scan(&found)
+	if err != nil {
+		return fmt.Errorf("instance %q: read pages of account %d: %w", in.Name, in.AccountID, err)
+	}
+	if found == 0 {
+		return fmt.Errorf("instance %q: account %d cannot read Facebook Page %q: choose one of its pages or reconnect the account",
+			in.Name, in.AccountID, in.PageID)
 	}
 	return nil
 }

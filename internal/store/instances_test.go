@@ -47,6 +47,7 @@ func TestCreateInstanceDefaultNames(t *testing.T) {
 func TestCreateInstanceConcurrentDefaultNames(t *testing.T) {
 	db := openTestStore(t)
 	account := db.createAccount(t, instagramAccount("17841400000000001", "creator"))
+
 	const count = 8
 	var wg sync.WaitGroup
 	errs := make([]error, count)
@@ -56,6 +57,7 @@ func TestCreateInstanceConcurrentDefaultNames(t *testing.T) {
 		})
 	}
 	wg.Wait()
+
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("CreateInstance %d: %v", i, err)
@@ -96,6 +98,7 @@ func TestCreateInstanceRoundTrip(t *testing.T) {
 	if diff := cmp.Diff(want, in); diff != "" {
 		t.Errorf("created instance (-want +got):\n%s", diff)
 	}
+
 	db.reopen(t)
 	byID, err := db.Instance(t.Context(), in.ID)
 	if err != nil {
@@ -151,6 +154,7 @@ func TestCreateInstanceRejectsInvalid(t *testing.T) {
 		{"negative cache", store.Instance{AccountID: creator.ID, CacheSeconds: -1}, nil},
 		{"unknown account", store.Instance{AccountID: 99}, store.ErrNotFound},
 		{"Facebook Login without page", store.Instance{AccountID: business.ID}, nil},
+		{"Facebook Login with another page", store.Instance{AccountID: business.ID, PageID: "999"}, nil},
 		{"Instagram Login with page", store.Instance{AccountID: creator.ID, PageID: "104"}, nil},
 		{"control character", store.Instance{Name: "a\nb", AccountID: creator.ID}, nil},
 		{"name too long", store.Instance{Name: strings.Repeat("x", store.MaxInstanceNameLength+1), AccountID: creator.ID}, nil},
@@ -225,6 +229,7 @@ func TestUpdateInstanceErrors(t *testing.T) {
 		{"taken name", store.Instance{ID: second.ID, Name: "First", AccountID: account.ID}, store.ErrConflict},
 		{"unknown instance", store.Instance{ID: 99, Name: "Third", AccountID: account.ID}, store.ErrNotFound},
 		{"empty name", store.Instance{ID: second.ID, AccountID: account.ID}, nil},
+		{"blank name", store.Instance{ID: second.ID, Name: "  ", AccountID: account.ID}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

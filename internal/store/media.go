@@ -11,9 +11,9 @@ import (
 const mediaColumns = `ref, account_id, media_id, variant, cdn_url, video, resolvable, path, size,
 	content_type, sha256, downloaded_at, last_access_at, gone`
 
-// UpsertMediaFiles registers media files in one transaction. A new ref is inserted; a known
-// ref gets the new CDN link, Video and Resolvable and is no longer marked gone, because
-// Instagram returned it again. Download fields are kept.
+// UpsertMediaFiles registers media files in one transaction. A new ref is inserted. A known
+// ref gets the new CDN link, Video and Resolvable, and its download fields are kept. It is no
+// longer marked gone, because Instagram returned it again.
 func (s *Store) UpsertMediaFiles(ctx context.Context, files []MediaFile) error {
 	for _, f := range files {
 		if f.Ref == "" || f.MediaID == "" || f.Variant == "" {
@@ -81,8 +81,8 @@ func (s *Store) MarkMediaGone(ctx context.Context, ref string) error {
 	return s.updateMedia(ctx, "mark gone", ref, "UPDATE media_files SET gone = $1 WHERE ref = $2", true, ref)
 }
 
-// ClearMediaDownload forgets the stored copy of ref after its file was evicted. The CDN link
-// stays, so the file can be downloaded again.
+// ClearMediaDownload clears the download fields of ref after its file was evicted. The CDN
+// link stays, so the file can be downloaded again.
 func (s *Store) ClearMediaDownload(ctx context.Context, ref string) error {
 	return s.updateMedia(ctx, "clear download of", ref, `UPDATE media_files SET path = '', size = 0,
 		content_type = '', sha256 = '', downloaded_at = NULL WHERE ref = $1`, ref)

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// OAuth state errors. Each means the callback must be rejected; they differ so that the log
-// and the message can say why.
+// OAuth state errors. Each one means that the callback must be rejected, and they differ so
+// that the log and the message can name the reason.
 var (
 	ErrOAuthStateUnknown = errors.New("unknown OAuth state")
 	ErrOAuthStateUsed    = errors.New("OAuth state already used")
@@ -17,8 +17,8 @@ var (
 	ErrOAuthStateExpired = errors.New("OAuth state expired")
 )
 
-// OAuthStateRetention is how long an OAuth state row is kept; CreateOAuthState deletes older
-// rows. A maxAge given to ConsumeOAuthState beyond it has no effect.
+// OAuthStateRetention is how long an OAuth state row is kept before CreateOAuthState deletes
+// it. A maxAge given to ConsumeOAuthState beyond it has no effect.
 const OAuthStateRetention = 24 * time.Hour
 
 // CreateOAuthState stores a new state for a login of the given kind, started by a browser
@@ -71,7 +71,7 @@ func (s *Store) ConsumeOAuthState(ctx context.Context, state, session string, no
 		if _, err := tx.ExecContext(ctx, "UPDATE oauth_states SET used_at = $1 WHERE state = $2", now.Unix(), state); err != nil {
 			return fmt.Errorf("consume OAuth state: %w", err)
 		}
-		// An expired state is used up as well; the error is returned after the commit.
+		// An expired state is used up as well, so the error is returned after the commit.
 		expired = now.Sub(time.Unix(createdAt, 0)) > maxAge
 		return nil
 	})

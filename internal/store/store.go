@@ -20,7 +20,7 @@ import (
 	"github.com/igsource/igsource/internal/secrets"
 )
 
-// Sentinel errors, wrapped with the operation and value; test with errors.Is.
+// Sentinel errors, wrapped with the operation and the value. Test for them with errors.Is.
 var (
 	ErrNotFound = errors.New("not found")
 	ErrConflict = errors.New("already exists")
@@ -121,7 +121,7 @@ func (s *Store) Close() error {
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
-// Ping checks that the database answers a query.
+// Ping checks that the database runs a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
 	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {

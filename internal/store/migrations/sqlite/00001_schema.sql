@@ -1,4 +1,4 @@
--- Times are Unix seconds (INTEGER) and NULL when unknown; booleans are 0/1 INTEGERs bound from
+-- Times are Unix seconds (INTEGER) and NULL when unknown. Booleans are 0/1 INTEGERs bound from
 -- Go bools. Statements in the Go code use $N parameters so that a PostgreSQL schema with the
 -- same tables and columns can share them.
 
