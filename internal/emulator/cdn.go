@@ -60,7 +60,7 @@ func (e *Emulator) lookupFile(id string, v Variant) (cdnFile, error) {
 		return cdnFile{spec: fileSpec{seed: seedOf(id, string(v)), video: true, size: size},
 			contentType: "video/mp4"}, nil
 	}
-	spec := fileSpec{seed: seedOf(id, string(v)), side: e.opts.ImageSide, noise: 10}
+	spec := fileSpec{seed: seedOf(id, string(v)), side: e.opts.ImageSide, noise: 4}
 	if m.Large {
 		spec.side, spec.noise = 1080, largeImageNoise
 	}

@@ -14,7 +14,7 @@ import (
 // Sizes of the seeded large files, which test downloads of realistic size.
 const (
 	largeVideoBytes = 5 << 20
-	largeImageNoise = 96 // noise amplitude that makes a 1080×1080 JPEG about 200 KB
+	largeImageNoise = 13 // noise amplitude that makes a 1080×1080 JPEG about 200 KB
 	pictureSide     = 320
 )
 

@@ -224,7 +224,11 @@ func TestPageToken(t *testing.T) {
 
 func TestNonGetMethod(t *testing.T) {
 	f := newFixture(t, emulator.Options{})
-	resp, err := http.Post(f.ig("/me"), "application/json", nil)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, f.ig("/me"), nil)
+	if err != nil {
+		t.Fatalf("build request: %v", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("POST /me: %v", err)
 	}
