@@ -2,12 +2,17 @@ package source
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/clock"
@@ -29,10 +34,16 @@ type emulated struct {
 
 func newEmulated(t *testing.T, opts emulator.Options) *emulated {
 	t.Helper()
+	return newEmulatedWith(t, opts, func(h http.Handler) http.Handler { return h })
+}
+
+// newEmulatedWith serves the emulator behind wrap, which can hold or inspect requests.
+func newEmulatedWith(t *testing.T, opts emulator.Options, wrap func(http.Handler) http.Handler) *emulated {
+	t.Helper()
 	clk := clock.NewFake(testNow)
 	opts.Clock = clk
 	emu := emulator.New(opts)
-	srv := httptest.NewServer(emu.Handler())
+	srv := httptest.NewServer(wrap(emu.Handler()))
 	t.Cleanup(srv.Close)
 	emu.SetBaseURL(srv.URL)
 	e := &emulated{harness: newHarnessWithClock(t, srv.URL, clk), emu: emu, accounts: emu.Accounts()}
@@ -501,4 +512,52 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestUserCacheZeroCoalesced(t *testing.T) {
+	release := make(chan struct{})
+	gate := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/me") {
+				<-release
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	e := newEmulatedWith(t, emulator.Options{}, gate)
+	metrics, err := NewMetrics(prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.service.metrics = metrics
+	const n = 50
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			if _, err := e.service.User(t.Context(), "creator", UserSettings{}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	// Each request counts its miss after joining the call sequence, which waits at the gate.
+	for counterValue(t, metrics.cache.WithLabelValues("user", "miss")) < n {
+		runtime.Gosched()
+	}
+	close(release)
+	wg.Wait()
+	if calls := e.emu.Calls(emulator.EndpointMe); calls != 1 {
+		t.Errorf("/me calls for %d concurrent cache-0 requests = %d, want 1", n, calls)
+	}
+	if got := counterValue(t, metrics.upstreamCalls.WithLabelValues("user")); got != 1 {
+		t.Errorf("upstream call metric = %v, want 1", got)
+	}
+}
+
+func counterValue(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
 }

@@ -35,11 +35,12 @@ func load[T any](ctx context.Context, s *Service, r request[T]) (T, Meta, error)
 		s.metrics.cacheHit(r.query)
 		return v, meta, nil
 	}
-	s.metrics.cacheMiss(r.query)
 	shared := context.WithoutCancel(ctx)
 	ch := s.flights.DoChan(r.key, func() (any, error) {
 		return refresh(shared, s, r)
 	})
+	// Counted after joining the call sequence, so a count of n means n requests wait on it.
+	s.metrics.cacheMiss(r.query)
 	select {
 	case <-ctx.Done():
 		return zero, Meta{}, ctx.Err()

@@ -86,18 +86,23 @@ type hashtagQuery struct {
 	cache  time.Duration
 }
 
-// ParseTime parses an RFC 3339 date-time such as "2024-03-01T00:00:00Z" for the since and until
-// settings, returning an INVALID_INPUT error that names the value and the expected form.
+// ParseTime parses an RFC 3339 date-time such as "2024-03-01T00:00:00Z", or a date such as
+// "2024-03-01", for the since and until settings. It returns an INVALID_INPUT error that names
+// the value and the expected form.
 func ParseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
+		// A bare date is midnight UTC, since date windows are often whole days.
+		if d, dateErr := time.Parse(time.DateOnly, s); dateErr == nil {
+			return d, nil
+		}
 		// Meta's own "+0000" form is accepted too, since users copy timestamps from its responses.
-		if t2, err2 := instagram.ParseTimestamp(s); err2 == nil {
-			return t2, nil
+		if meta, metaErr := instagram.ParseTimestamp(s); metaErr == nil {
+			return meta, nil
 		}
 		return time.Time{}, apperr.Wrap(err, apperr.Invalid,
-			"invalid date-time %q: use RFC 3339, such as 2024-03-01T00:00:00Z", s)
+			"invalid date-time %q: use RFC 3339, such as 2024-03-01T00:00:00Z, or a date such as 2024-03-01", s)
 	}
 	return t.UTC(), nil
 }
