@@ -42,7 +42,7 @@ func (s *Store) CreateInstance(ctx context.Context, in *Instance) error {
 			created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
 			in.Name, in.AccountID, in.PageID, in.CacheSeconds, now.Unix()).Scan(&id)
 		if isUniqueViolation(err) {
-			return fmt.Errorf("create instance %q: name is taken; choose another name: %w", in.Name, ErrConflict)
+			return fmt.Errorf("create instance %q: name is taken, so choose another name: %w", in.Name, ErrConflict)
 		}
 		if err != nil {
 			return fmt.Errorf("create instance %q: %w", in.Name, err)
@@ -116,7 +116,7 @@ func (s *Store) UpdateInstance(ctx context.Context, in *Instance) error {
 			cache_seconds = $4, updated_at = $5 WHERE id = $6`,
 			in.Name, in.AccountID, in.PageID, in.CacheSeconds, now.Unix(), in.ID)
 		if isUniqueViolation(err) {
-			return fmt.Errorf("rename instance %d to %q: name is taken; choose another name: %w", in.ID, in.Name, ErrConflict)
+			return fmt.Errorf("rename instance %d to %q: name is taken, so choose another name: %w", in.ID, in.Name, ErrConflict)
 		}
 		if err != nil {
 			return fmt.Errorf("update instance %d: %w", in.ID, err)
@@ -222,23 +222,23 @@ func freeDefaultName(ctx context.Context, tx *sql.Tx) (string, error) {
 		return "", fmt.Errorf("choose instance name: %w", err)
 	}
 	defer rows.Close()
-	taken := make(map[string]bool)
+	takenNames := make(map[string]bool)
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			return "", fmt.Errorf("choose instance name: %w", err)
 		}
-		taken[name] = true
+		takenNames[name] = true
 	}
 	if err := rows.Err(); err != nil {
 		return "", fmt.Errorf("choose instance name: %w", err)
 	}
-	if !taken[DefaultInstanceName] {
+	if !takenNames[DefaultInstanceName] {
 		return DefaultInstanceName, nil
 	}
 	for n := 2; ; n++ {
 		name := DefaultInstanceName + " " + strconv.Itoa(n)
-		if !taken[name] {
+		if !takenNames[name] {
 			return name, nil
 		}
 	}

@@ -50,7 +50,9 @@ func Open(ctx context.Context, path string, sealer *secrets.Sealer, clk clock.Cl
 	if clk == nil {
 		return nil, errors.New("open store: no clock given")
 	}
-	if path == "" || strings.ContainsAny(path, "?#") {
+	// The driver reads '?' as the start of its options, and ":memory:" would give each pooled
+	// connection its own empty database.
+	if path == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open store: invalid database path %q: give a file path without '?' or '#'", path)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
@@ -123,8 +125,8 @@ func (s *Store) Close() error {
 
 // Ping checks that the database runs a query.
 func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+	var result int
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&result); err != nil {
 		return fmt.Errorf("ping store: %w", err)
 	}
 	return nil

@@ -144,6 +144,7 @@ func TestOpenRejectsArguments(t *testing.T) {
 		{"no clock", filepath.Join(dir, "b.db"), sealer, nil},
 		{"empty path", "", sealer, clock.System},
 		{"query in path", filepath.Join(dir, "c.db?mode=ro"), sealer, clock.System},
+		{"in-memory database", ":memory:", sealer, clock.System},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

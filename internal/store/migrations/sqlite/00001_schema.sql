@@ -1,6 +1,7 @@
--- Times are Unix seconds (INTEGER) and NULL when unknown. Booleans are 0/1 INTEGERs bound from
--- Go bools. Statements in the Go code use $N parameters so that a PostgreSQL schema with the
--- same tables and columns can share them.
+-- Times are Unix seconds (INTEGER) and NULL when unknown. Booleans are 0/1 INTEGERs here, and
+-- the Go code binds them from Go bools and never compares them with literals, so a PostgreSQL
+-- schema can declare them BOOLEAN. The Go code uses $N parameters so that a PostgreSQL schema
+-- with the same tables and columns can share its statements.
 
 -- +goose Up
 CREATE TABLE metadata (
