@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/igsource/igsource/internal/clock"
+	"github.com/igsource/igsource/internal/emulator"
 	"github.com/igsource/igsource/internal/secrets"
 	"github.com/igsource/igsource/internal/store"
 )
@@ -137,9 +138,10 @@ func TestCrashLeavesNoPartialFile(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
 	}
-	cdn := newTestCDN(t)
-	slow := httptest.NewServer(slowBody(cdn.Config.Handler))
+	emu := emulator.New(emulator.Options{ImageSide: 160, VideoBytes: 64 << 10})
+	slow := httptest.NewServer(slowBody(emu.Handler()))
 	t.Cleanup(slow.Close)
+	emu.SetBaseURL(slow.URL)
 	slowHost := strings.TrimPrefix(slow.URL, "http://")
 
 	dir := t.TempDir()
@@ -147,14 +149,23 @@ func TestCrashLeavesNoPartialFile(t *testing.T) {
 	index := openIndex(t, db)
 	var files []store.MediaFile
 	want := make(map[string][]byte)
-	for i := range 16 {
-		ref := Ref{AccountID: 1, MediaID: fmt.Sprint(9000 + i), Variant: VariantFile}
-		path := "/v/" + ref.String() + ".jpg"
-		cdn.files[path] = jpegBytes(t, 160, 160, byte(i))
-		want[ref.String()] = cdn.files[path]
+	for _, id := range emu.MediaIDs(emu.Accounts().CreatorUserID)[:16] {
+		link, err := emu.CDNURL(id, emulator.VariantFile, time.Now().Add(time.Hour))
+		if err != nil {
+			continue // an album, whose files are its children's
+		}
+		body, err := emu.CDNFile(id, emulator.VariantFile)
+		if err != nil {
+			t.Fatalf("CDNFile: %v", err)
+		}
+		if len(body) > 256<<10 {
+			continue // the seeded large files would take seconds at the slowed rate
+		}
+		ref := Ref{AccountID: 1, MediaID: id, Variant: VariantFile}
+		want[ref.String()] = body
 		files = append(files, store.MediaFile{
 			Ref: ref.String(), AccountID: ref.AccountID, MediaID: ref.MediaID, Variant: string(ref.Variant),
-			CDNURL: slow.URL + path, Resolvable: true,
+			CDNURL: link, Video: strings.Contains(link, ".mp4?"), Resolvable: true,
 		})
 	}
 	if err := index.UpsertMediaFiles(t.Context(), files); err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -111,53 +110,6 @@ func TestServeExpiredLinkResolvesFirst(t *testing.T) {
 	}
 }
 
-func TestServeRefusedLinkResolvesOnce(t *testing.T) {
-	cdn := newTestCDN(t)
-	cdn.files["/v/a.jpg"] = jpegBytes(t, 8, 8, 4)
-	env := newTestEnv(t, openIndex(t), cdn, nil)
-	ref := Ref{AccountID: 1, MediaID: "18", Variant: VariantFile}
-	link := cdn.link("/v/a.jpg", testStart.Add(time.Hour))
-
-	tests := []struct {
-		name       string
-		refusals   int // CDN 403s before the link works
-		wantStatus int
-		wantCDN    int
-	}{
-		{name: "403 then fresh link works", refusals: 1, wantStatus: http.StatusOK, wantCDN: 2},
-		{name: "403 twice is an error", refusals: 2, wantStatus: http.StatusBadGateway, wantCDN: 2},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := env.store.Purge(t.Context()); err != nil {
-				t.Fatalf("Purge: %v", err)
-			}
-			cdnBefore := cdn.callCount("/v/a.jpg")
-			cdn.setStatus("/v/a.jpg", http.StatusForbidden)
-			refusals := tt.refusals
-			resolver := &fakeResolver{fn: func(Ref) (string, error) {
-				if refusals--; refusals == 0 {
-					cdn.setStatus("/v/a.jpg", 0)
-				}
-				return link, nil
-			}}
-			env.store.SetResolver(resolver)
-			if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {
-				t.Fatalf("Register: %v", err)
-			}
-			if got := env.get(t, http.MethodGet, mediaPath(ref), nil).StatusCode; got != tt.wantStatus {
-				t.Errorf("status = %d, want %d", got, tt.wantStatus)
-			}
-			if got := resolver.callCount(); got != 1 {
-				t.Errorf("resolver calls = %d, want 1", got)
-			}
-			if got := cdn.callCount("/v/a.jpg") - cdnBefore; got != tt.wantCDN {
-				t.Errorf("CDN requests = %d, want %d", got, tt.wantCDN)
-			}
-		})
-	}
-}
-
 func TestServeDeletedMedia(t *testing.T) {
 	cdn := newTestCDN(t)
 	env := newTestEnv(t, openIndex(t), cdn, nil)
@@ -185,39 +137,6 @@ func TestServeDeletedMedia(t *testing.T) {
 	}
 	if !row.Gone {
 		t.Errorf("index row is not marked gone")
-	}
-}
-
-func TestServeConcurrentFirstRequests(t *testing.T) {
-	cdn := newTestCDN(t)
-	want := jpegBytes(t, 320, 240, 5)
-	cdn.files["/v/hot.jpg"] = want
-	cdn.delay = 50 * time.Millisecond // keeps the download running while the requests pile up
-	env := newTestEnv(t, openIndex(t), cdn, nil)
-	ref := Ref{AccountID: 1, MediaID: "20", Variant: VariantFile}
-	link := cdn.link("/v/hot.jpg", testStart.Add(time.Hour))
-	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {
-		t.Fatalf("Register: %v", err)
-	}
-
-	const n = 100
-	var wg sync.WaitGroup
-	statuses := make([]int, n)
-	bodies := make([][]byte, n)
-	for i := range n {
-		wg.Go(func() {
-			resp := env.get(t, http.MethodGet, mediaPath(ref), nil)
-			statuses[i], bodies[i] = resp.StatusCode, readBody(t, resp)
-		})
-	}
-	wg.Wait()
-	for i := range n {
-		if statuses[i] != http.StatusOK || !bytes.Equal(bodies[i], want) {
-			t.Errorf("request %d: status %d, %d bytes", i, statuses[i], len(bodies[i]))
-		}
-	}
-	if got := cdn.callCount("/v/hot.jpg"); got != 1 {
-		t.Errorf("CDN requests = %d, want 1", got)
 	}
 }
 

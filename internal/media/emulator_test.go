@@ -1,0 +1,233 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/igsource/igsource/internal/emulator"
+	"github.com/igsource/igsource/internal/instagram"
+)
+
+// emulatorEnv is a Store fetching from the emulator's CDN, both on one fake clock.
+type emulatorEnv struct {
+	*testEnv
+	emu      *emulator.Emulator
+	resolver *emulatorResolver
+}
+
+func newEmulatorEnv(t *testing.T) *emulatorEnv {
+	t.Helper()
+	cdn := newTestCDN(t) // only for its clock; no request goes to it
+	emu := emulator.New(emulator.Options{Clock: cdn.clock, ImageSide: 96, VideoBytes: 64 << 10})
+	srv := httptest.NewServer(emu.Handler())
+	t.Cleanup(srv.Close)
+	emu.SetBaseURL(srv.URL)
+	env := newTestEnv(t, openIndex(t), nil, func(c *Config) {
+		c.Clock = cdn.clock
+		c.AllowedHosts = []string{strings.TrimPrefix(srv.URL, "http://")}
+	})
+	env.clock = cdn.clock
+	resolver := &emulatorResolver{emu: emu, clock: cdn.clock}
+	env.store.SetResolver(resolver)
+	return &emulatorEnv{testEnv: env, emu: emu, resolver: resolver}
+}
+
+// emulatorResolver returns fresh emulator links as the source layer does after re-reading a
+// media, or Meta's not-found error for a deleted one.
+type emulatorResolver struct {
+	emu   *emulator.Emulator
+	clock interface{ Now() time.Time }
+
+	mu     sync.Mutex
+	calls  int
+	broken bool // returns links with a bad signature
+}
+
+func (r *emulatorResolver) ResolveURL(_ context.Context, ref Ref) (string, error) {
+	r.mu.Lock()
+	r.calls++
+	broken := r.broken
+	r.mu.Unlock()
+	link, err := r.emu.CDNURL(ref.MediaID, emulator.Variant(ref.Variant), r.clock.Now().Add(96*time.Hour))
+	if err != nil {
+		return "", &instagram.Error{Op: "GET /" + ref.MediaID, Code: 100, Subcode: 33, Kind: instagram.NotFound}
+	}
+	if broken {
+		link = badSignature(link)
+	}
+	return link, nil
+}
+
+func (r *emulatorResolver) callCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls
+}
+
+var ohPattern = regexp.MustCompile(`oh=[^&]+`)
+
+// badSignature replaces a link's oh signature, which the CDN refuses with 403 "Bad URL hash".
+func badSignature(link string) string { return ohPattern.ReplaceAllString(link, "oh=00_bad") }
+
+// imageMedia returns the id of a creator media whose file is an image.
+func (env *emulatorEnv) imageMedia(t *testing.T, skip int) string {
+	t.Helper()
+	for _, id := range env.emu.MediaIDs(env.emu.Accounts().CreatorUserID) {
+		_, thumbErr := env.emu.CDNURL(id, emulator.VariantThumb, testStart)
+		_, fileErr := env.emu.CDNURL(id, emulator.VariantFile, testStart)
+		if thumbErr != nil && fileErr == nil {
+			if skip == 0 {
+				return id
+			}
+			skip--
+		}
+	}
+	t.Fatalf("the emulator has no image media")
+	return ""
+}
+
+// register registers the file of a media with a link expiring at exp.
+func (env *emulatorEnv) register(t *testing.T, id string, exp time.Time, change func(string) string) Ref {
+	t.Helper()
+	link, err := env.emu.CDNURL(id, emulator.VariantFile, exp)
+	if err != nil {
+		t.Fatalf("CDNURL: %v", err)
+	}
+	if change != nil {
+		link = change(link)
+	}
+	ref := Ref{AccountID: 1, MediaID: id, Variant: VariantFile}
+	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	return ref
+}
+
+func (env *emulatorEnv) cdnFile(t *testing.T, id string) []byte {
+	t.Helper()
+	b, err := env.emu.CDNFile(id, emulator.VariantFile)
+	if err != nil {
+		t.Fatalf("CDNFile: %v", err)
+	}
+	return b
+}
+
+func TestEmulatorExpiredLinkResolved(t *testing.T) {
+	env := newEmulatorEnv(t)
+	id := env.imageMedia(t, 0)
+	ref := env.register(t, id, testStart.Add(time.Hour), nil)
+	env.clock.Advance(2 * time.Hour)
+
+	resp := env.get(t, http.MethodGet, mediaPath(ref), nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d, body %q", resp.StatusCode, readBody(t, resp))
+	}
+	if got := readBody(t, resp); !bytes.Equal(got, env.cdnFile(t, id)) {
+		t.Errorf("body differs from the emulator's CDN file")
+	}
+	if got := env.resolver.callCount(); got != 1 {
+		t.Errorf("resolver calls = %d, want 1", got)
+	}
+	if got := env.emu.Calls(emulator.EndpointCDN); got != 1 {
+		t.Errorf("CDN calls = %d, want 1 (the expired link is never sent)", got)
+	}
+}
+
+func TestEmulatorRefusedLinkResolvedOnce(t *testing.T) {
+	tests := []struct {
+		name       string
+		broken     bool // the resolver's links are refused too
+		wantStatus int
+	}{
+		{name: "fresh link works", wantStatus: http.StatusOK},
+		{name: "fresh link refused", broken: true, wantStatus: http.StatusBadGateway},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEmulatorEnv(t)
+			env.resolver.broken = tt.broken
+			id := env.imageMedia(t, 0)
+			ref := env.register(t, id, testStart.Add(time.Hour), badSignature)
+
+			if got := env.get(t, http.MethodGet, mediaPath(ref), nil).StatusCode; got != tt.wantStatus {
+				t.Errorf("status = %d, want %d", got, tt.wantStatus)
+			}
+			if got := env.resolver.callCount(); got != 1 {
+				t.Errorf("resolver calls = %d, want 1", got)
+			}
+			if got := env.emu.Calls(emulator.EndpointCDN); got != 2 {
+				t.Errorf("CDN calls = %d, want 2", got)
+			}
+		})
+	}
+}
+
+func TestEmulatorDeletedMedia(t *testing.T) {
+	env := newEmulatorEnv(t)
+	kept, deleted := env.imageMedia(t, 0), env.imageMedia(t, 1)
+	keptRef := env.register(t, kept, testStart.Add(time.Hour), nil)
+	deletedRef := env.register(t, deleted, testStart.Add(time.Hour), nil)
+	if got := env.get(t, http.MethodGet, mediaPath(keptRef), nil).StatusCode; got != http.StatusOK {
+		t.Fatalf("GET before deletion: status %d", got)
+	}
+	for _, id := range []string{kept, deleted} {
+		if err := env.emu.DeleteMedia(id); err != nil {
+			t.Fatalf("DeleteMedia: %v", err)
+		}
+	}
+
+	if got := env.get(t, http.MethodGet, mediaPath(deletedRef), nil).StatusCode; got != http.StatusNotFound {
+		t.Errorf("deleted media: status = %d, want 404", got)
+	}
+	if got := env.resolver.callCount(); got != 1 {
+		t.Errorf("resolver calls = %d, want 1", got)
+	}
+	row, err := env.index.MediaFile(t.Context(), deletedRef.String())
+	if err != nil {
+		t.Fatalf("MediaFile: %v", err)
+	}
+	if !row.Gone {
+		t.Errorf("deleted media is not marked gone")
+	}
+	// A file downloaded before the deletion is still served from disk.
+	if got := env.get(t, http.MethodGet, mediaPath(keptRef), nil).StatusCode; got != http.StatusOK {
+		t.Errorf("media downloaded before deletion: status = %d, want 200", got)
+	}
+}
+
+func TestEmulatorConcurrentDownloadOnce(t *testing.T) {
+	env := newEmulatorEnv(t)
+	// Latency keeps the first download open while the other requests arrive.
+	env.emu.InjectFault(emulator.Fault{Endpoint: emulator.EndpointCDN, Latency: 100 * time.Millisecond})
+	id := env.imageMedia(t, 0)
+	ref := env.register(t, id, testStart.Add(time.Hour), nil)
+	want := env.cdnFile(t, id)
+
+	const n = 100
+	var wg sync.WaitGroup
+	results := make([]string, n)
+	for i := range n {
+		wg.Go(func() {
+			resp := env.get(t, http.MethodGet, mediaPath(ref), nil)
+			body := readBody(t, resp)
+			results[i] = fmt.Sprintf("status %d, equal %v", resp.StatusCode, bytes.Equal(body, want))
+		})
+	}
+	wg.Wait()
+	for i, got := range results {
+		if got != "status 200, equal true" {
+			t.Errorf("request %d: %s", i, got)
+		}
+	}
+	if got := env.emu.Calls(emulator.EndpointCDN); got != 1 {
+		t.Errorf("CDN calls = %d, want 1", got)
+	}
+}
