@@ -27,8 +27,8 @@ func (e cacheEntry) freshFor(maxAge time.Duration, now time.Time) bool {
 	return maxAge > 0 && now.Before(e.fetchedAt.Add(maxAge))
 }
 
-// memoryCache holds the last good result of every query this process has served, whatever
-// its age: fresh entries answer requests and stale ones stand in when a refresh fails.
+// memoryCache contains the last good result of every query this process has served, whatever
+// its age. Fresh entries serve requests, and stale ones stand in when a refresh fails.
 type memoryCache struct {
 	mu      sync.Mutex
 	entries map[string]cacheEntry

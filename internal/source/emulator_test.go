@@ -283,8 +283,10 @@ func TestEmulatorResolveURL(t *testing.T) {
 	if _, err := e.service.Media(t.Context(), "creator", MediaSettings{Amount: ptr(10)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.service.User(t.Context(), "creator", UserSettings{}); err != nil {
-		t.Fatal(err)
+	for _, instance := range []string{"creator", "business"} {
+		if _, err := e.service.User(t.Context(), instance, UserSettings{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	regs := e.registry.registrations()
 	if len(regs) == 0 {

@@ -135,7 +135,7 @@ func (g *fakeGraph) setPages(token string, pages ...string) {
 	g.pages[token] = pages
 }
 
-// fail makes every request with token answer with a Graph error of code, until cleared with 0.
+// fail makes every request with token return a Graph error with code, until cleared with 0.
 func (g *fakeGraph) fail(token string, code int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()

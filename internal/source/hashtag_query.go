@@ -91,9 +91,9 @@ func dropBareChildren(m *instagram.Media) {
 	})
 }
 
-// hashtagID returns the id of tag q for the account, searching only when the account has not
-// searched q within the budget window and no id is known, and refusing a new tag locally when
-// the account's budget is used up.
+// hashtagID returns the id of tag q for the account. It searches Meta only when the account
+// has not searched q within the budget window and no id is known. A new tag beyond the
+// account's budget is rejected locally with HASHTAG_BUDGET.
 func (s *Service) hashtagID(ctx context.Context, t *target, q string) (string, error) {
 	s.hashtagMu.Lock()
 	defer s.hashtagMu.Unlock()

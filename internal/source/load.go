@@ -20,7 +20,7 @@ type request[T any] struct {
 	fetch    func(ctx context.Context) (T, error)
 }
 
-// outcome is what one call sequence produced, shared by every request it served.
+// outcome is the result of one call sequence, shared by every request that waited on it.
 type outcome[T any] struct {
 	value T
 	meta  Meta
@@ -149,7 +149,7 @@ func fallback[T any](ctx context.Context, s *Service, r request[T], cause error)
 
 // servesStale reports whether a failure may be hidden behind the last good result: Instagram
 // being down, throttling or rejecting the token, or the store failing. A missing object and
-// igsource's own answers, such as invalid input or an exhausted hashtag budget, are returned
+// igsource's own errors, such as invalid input or an exhausted hashtag budget, are returned
 // as they are.
 func servesStale(code apperr.Code) bool {
 	switch code {

@@ -11,12 +11,12 @@ import (
 	"github.com/igsource/igsource/internal/store"
 )
 
-// maxMediaPageSize is the page size igsource asks of /media. Meta does not document the
-// maximum; 100 is what clients use in practice and what the emulator enforces.
+// maxMediaPageSize is the page size igsource requests from /media. Meta does not document the
+// maximum, so this is the 100 that clients use in practice and that the emulator enforces.
 const maxMediaPageSize = 100
 
-// Media returns the media of an instance's account, newest first, filtered and paged as
-// settings say.
+// Media returns the media of an instance's account, newest first, filtered and paged by
+// settings.
 func (s *Service) Media(ctx context.Context, instanceName string, settings MediaSettings) (*MediaResult, error) {
 	inst, err := s.Instance(ctx, instanceName)
 	if err != nil {

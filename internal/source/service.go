@@ -1,6 +1,6 @@
-// Package source runs the content queries of igsource's instances: it validates settings,
-// serves results from a cache that survives restarts, coalesces identical requests, reads the
-// minimum number of pages from Instagram, maps Meta's objects to igsource's types and
+// Package source runs the content queries of igsource's instances. It validates settings and
+// serves results from a cache that survives restarts. It coalesces identical requests, reads
+// the minimum number of pages from Instagram, maps Meta's objects to igsource's types and
 // registers every CDN link with the media store.
 package source
 
@@ -146,8 +146,8 @@ func (s *Service) InvalidateInstance(ctx context.Context, instanceID int64) erro
 	return nil
 }
 
-// target is what a fetch reads with: the instance's account and the credentials of its
-// Instagram professional account.
+// target is the account a fetch reads with and the credentials of its Instagram professional
+// account.
 type target struct {
 	instance *store.Instance
 	account  *store.Account
