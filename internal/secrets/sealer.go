@@ -43,8 +43,8 @@ func NewSealer(key []byte) (*Sealer, error) {
 }
 
 // Seal encrypts plaintext and binds it to associatedData, which Open must be given again. The
-// associated data is authenticated but not stored, so a value copied to another record
-// (another account's row, say) fails to open.
+// associated data is authenticated but not stored, so a value copied to another record, such
+// as another account's row, fails to open.
 func (s *Sealer) Seal(plaintext, associatedData []byte) ([]byte, error) {
 	nonceSize := s.aead.NonceSize()
 	out := make([]byte, 1+nonceSize, 1+nonceSize+len(plaintext)+s.aead.Overhead())
@@ -57,7 +57,7 @@ func (s *Sealer) Seal(plaintext, associatedData []byte) ([]byte, error) {
 
 // Open decrypts a value written by Seal with the same associated data. It returns an error
 // wrapping ErrWrongKey when the key or the associated data differ or the value was altered,
-// never an empty result.
+// and never an empty result in place of that error.
 func (s *Sealer) Open(ciphertext, associatedData []byte) ([]byte, error) {
 	if len(ciphertext) == 0 {
 		return nil, errors.New("open sealed value: value is empty")

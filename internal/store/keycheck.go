@@ -12,7 +12,7 @@ import (
 
 // ErrKeyMismatch reports a database whose tokens were sealed with another encryption key.
 var ErrKeyMismatch = errors.New("the encryption key does not match the key this database was created with; " +
-	"set the " + secrets.KeySetting + " to the original key or restore data/" + secrets.KeyFileName)
+	"set the " + secrets.KeySetting + " to the original key or restore " + secrets.KeyFileName + " in the data folder")
 
 const (
 	keyCheckName = "key_check"

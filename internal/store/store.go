@@ -30,12 +30,12 @@ var (
 //go:embed migrations/sqlite/*.sql
 var sqliteMigrations embed.FS
 
-// The read pool's size. WAL lets readers run beside the one writer.
+// maxReaders is the size of the read pool. WAL lets readers run beside the one writer.
 const maxReaders = 8
 
 // Store is igsource's storage. It is safe for concurrent use.
 type Store struct {
-	write  *sql.DB // one connection: SQLite allows one writer, and _txlock=immediate takes the lock up front
+	write  *sql.DB // a single connection, because SQLite allows one writer and _txlock=immediate locks at BEGIN
 	read   *sql.DB
 	sealer *secrets.Sealer
 	clock  clock.Clock

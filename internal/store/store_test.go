@@ -123,7 +123,7 @@ func TestOpenWrongKey(t *testing.T) {
 	if !errors.Is(err, store.ErrKeyMismatch) {
 		t.Errorf("Open error = %v, want ErrKeyMismatch", err)
 	}
-	if !strings.Contains(err.Error(), "restore data/secret.key") {
+	if !strings.Contains(err.Error(), "restore secret.key") {
 		t.Errorf("Open error %q does not say how to fix it", err)
 	}
 }
