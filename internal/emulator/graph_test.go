@@ -94,6 +94,28 @@ func TestNoFieldsGivesID(t *testing.T) {
 	}
 }
 
+func TestIDAlwaysReturned(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	mediaID := f.e.MediaIDs(f.accounts.CreatorUserID)[0]
+	tests := []struct {
+		name string
+		url  string
+		want []string
+	}{
+		{"me", f.ig("/me", "fields", "username"), []string{"id", "username"}},
+		{"media", f.ig("/"+mediaID, "fields", "media_type"), []string{"id", "media_type"}},
+		{"page", f.fb("/"+f.accounts.Pages[1].ID, "fields", "name"), []string{"id", "name"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := get(t, tt.url).okObject(t)
+			if diff := cmp.Diff(tt.want, keys(body)); diff != "" {
+				t.Errorf("members (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestHostSpecificFields(t *testing.T) {
 	f := newFixture(t, emulator.Options{})
 	business := f.accounts.BusinessUserID

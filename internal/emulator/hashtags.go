@@ -78,9 +78,6 @@ func (e *Emulator) serveHashtagSearch(req *graphRequest) graphResult {
 	if e.data.hashtags[id] == nil {
 		e.data.hashtags[id] = &hashtag{ID: id, Name: name}
 	}
-	if len(fields) == 0 {
-		fields = []field{{Name: "id"}}
-	}
 	return graphResult{body: map[string]any{"data": []*object{renderPair(fields, id, name)}}}
 }
 

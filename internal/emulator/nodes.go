@@ -126,9 +126,6 @@ func (e *Emulator) renderFacebookNode(req *graphRequest, id string, fields []fie
 		return renderPage(p, fields), gerr, true
 	}
 	if h := d.hashtags[id]; h != nil {
-		if len(fields) == 0 {
-			fields = []field{{Name: "id"}}
-		}
 		gerr := checkFields(fields, hashtagFields, nodeHashtag)
 		return renderPair(fields, h.ID, h.Name), gerr, true
 	}
@@ -138,7 +135,7 @@ func (e *Emulator) renderFacebookNode(req *graphRequest, id string, fields []fie
 // renderPair renders a node whose only fields are id and name.
 func renderPair(fields []field, id, name string) *object {
 	o := &object{}
-	for _, f := range fields {
+	for _, f := range withID(fields) {
 		switch f.Name {
 		case "id":
 			o.set("id", id)
@@ -156,7 +153,7 @@ var pageDefaultFields = []field{{Name: "access_token"}, {Name: "category"}, {Nam
 // renderPage renders a Page; instagram_business_account is omitted when none is linked.
 func renderPage(p *page, fields []field) *object {
 	o := &object{}
-	for _, f := range fields {
+	for _, f := range withID(fields) {
 		switch f.Name {
 		case "id":
 			o.set("id", p.ID)

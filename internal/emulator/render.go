@@ -68,14 +68,21 @@ func checkMediaFields(fields []field, public bool) *graphError {
 	return nil
 }
 
-// media renders m with the selected fields; no fields gives the id only.
+// withID appends id to a selection that lacks it: Graph API nodes always carry their id, after
+// the requested members.
+func withID(fields []field) []field {
+	for _, f := range fields {
+		if f.Name == "id" {
+			return fields
+		}
+	}
+	return append(fields[:len(fields):len(fields)], field{Name: "id"})
+}
+
+// media renders m with the selected fields and its id.
 func (rc renderContext) media(m *mediaItem, fields []field) *object {
 	o := &object{}
-	if len(fields) == 0 {
-		o.set("id", m.ID)
-		return o
-	}
-	for _, f := range fields {
+	for _, f := range withID(fields) {
 		if v, ok := rc.mediaField(m, f); ok {
 			o.set(f.Name, v)
 		}
@@ -180,11 +187,7 @@ func (rc renderContext) children(m *mediaItem, f field) (any, bool) {
 // /me on graph.instagram.com).
 func (rc renderContext) user(a *igAccount, addressed string, fields []field) *object {
 	o := &object{}
-	if len(fields) == 0 {
-		o.set("id", addressed)
-		return o
-	}
-	for _, f := range fields {
+	for _, f := range withID(fields) {
 		if v, ok := rc.userField(a, addressed, f.Name); ok {
 			o.set(f.Name, v)
 		}
