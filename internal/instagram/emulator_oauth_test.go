@@ -61,12 +61,14 @@ func (env *oauthEmulated) authorize(t *testing.T, kind instagram.Kind) string {
 		form.Set("scope", "instagram_basic,pages_show_list,pages_read_engagement")
 		path = "/www.facebook.com/v25.0/dialog/oauth"
 	}
+
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.PostForm(env.server.URL+path, form)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+
 	location, err := url.Parse(resp.Header.Get("Location"))
 	if err != nil {
 		t.Fatal(err)

@@ -126,14 +126,13 @@ func kindOf(err error) ErrorKind {
 // shape {"error_type","code","error_message"} of api.instagram.com/oauth/access_token.
 type graphErrorBody struct {
 	Error *struct {
-		Message     string          `json:"message"`
-		Type        string          `json:"type"`
-		Code        json.Number     `json:"code"`
-		Subcode     json.Number     `json:"error_subcode"`
-		IsTransient bool            `json:"is_transient"`
-		UserMessage string          `json:"error_user_msg"`
-		FBTraceID   string          `json:"fbtrace_id"`
-		Data        json.RawMessage `json:"error_data"`
+		Message     string      `json:"message"`
+		Type        string      `json:"type"`
+		Code        json.Number `json:"code"`
+		Subcode     json.Number `json:"error_subcode"`
+		IsTransient bool        `json:"is_transient"`
+		UserMessage string      `json:"error_user_msg"`
+		FBTraceID   string      `json:"fbtrace_id"`
 	} `json:"error"`
 	ErrorType    string      `json:"error_type"`
 	Code         json.Number `json:"code"`
@@ -159,9 +158,10 @@ func newResponseError(op string, status int, header http.Header, body []byte, us
 			e.FBTraceID = g.FBTraceID
 			e.Transient = g.IsTransient
 		case parsed.ErrorType != "" || parsed.ErrorMessage != "":
+			e.Code = atoiNumber(parsed.Code)
 			e.Type = parsed.ErrorType
 			e.Message = parsed.ErrorMessage
-			e.Kind = classifyLegacy(atoiNumber(parsed.Code), status)
+			e.Kind = classifyLegacy(e.Code, status)
 		}
 	}
 	if e.Kind == "" {

@@ -59,7 +59,7 @@ func TestExchangeCodeLegacyError(t *testing.T) {
 		t.Fatalf("error %v is %T, want *Error", err, err)
 	}
 	want := &Error{
-		Op: "POST /api.instagram.com/oauth/access_token", HTTPStatus: 400, Type: "OAuthException",
+		Op: "POST /api.instagram.com/oauth/access_token", HTTPStatus: 400, Code: 400, Type: "OAuthException",
 		Message: "Matching code was not found or was already used", Kind: InvalidRequest,
 	}
 	if diff := cmp.Diff(want, e); diff != "" {
