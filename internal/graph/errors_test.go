@@ -1,8 +1,11 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -269,6 +272,64 @@ func TestIntrospection(t *testing.T) {
 			}
 			if log := srv.log.String(); log != "" {
 				t.Errorf("unexpected log:\n%s", log)
+			}
+		})
+	}
+}
+
+func TestEndpointRejects(t *testing.T) {
+	tests := []struct {
+		name        string
+		method      string
+		contentType string
+		body        string
+		upgrade     string
+		wantStatus  int
+		wantMessage string
+	}{
+		{"PUT", http.MethodPut, "application/json", `{}`, "", http.StatusMethodNotAllowed,
+			"method PUT not allowed"},
+		{"form body", http.MethodPost, "application/x-www-form-urlencoded", "query=x", "",
+			http.StatusUnsupportedMediaType, `unsupported Content-Type "application/x-www-form-urlencoded"`},
+		{"no content type", http.MethodPost, "", `{"query":"{ instances { name } }"}`, "",
+			http.StatusUnsupportedMediaType, `unsupported Content-Type ""`},
+		{"websocket", http.MethodGet, "", "", "websocket", http.StatusBadRequest,
+			"protocol upgrades are not supported"},
+		{"body too large", http.MethodPost, "application/json",
+			`{"query":"{ instances { name } }","variables":{"x":"` + strings.Repeat("a", 2<<20) + `"}}`, "",
+			http.StatusOK, "could not read request body"},
+		{"malformed JSON", http.MethodPost, "application/json", `{"query":`, "",
+			http.StatusBadRequest, "json request body could not be decoded"},
+		{"too many tokens", http.MethodPost, "application/json",
+			`{"query":"{ instances { ` + strings.Repeat("name ", 20_000) + `} }"}`, "",
+			http.StatusUnprocessableEntity, "token limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, newFake(), graph.Options{})
+			req := httptest.NewRequestWithContext(t.Context(), tt.method, "/graphql", strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			if tt.upgrade != "" {
+				req.Header.Set("Upgrade", tt.upgrade)
+			}
+			rec := httptest.NewRecorder()
+
+			srv.handler.ServeHTTP(rec, req)
+
+			if rec.Code != tt.wantStatus {
+				t.Errorf("status = %d, want %d", rec.Code, tt.wantStatus)
+			}
+			var resp response
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("decode response %q: %v", rec.Body, err)
+			}
+			if diff := cmp.Diff([]string{"INVALID_INPUT"}, errorCodes(resp.Errors)); diff != "" {
+				t.Fatalf("codes mismatch (-want +got):\n%s", diff)
+			}
+			if msg := resp.Errors[0].Message; !strings.Contains(msg, tt.wantMessage) {
+				t.Errorf("message = %q, want it to contain %q", msg, tt.wantMessage)
 			}
 		})
 	}

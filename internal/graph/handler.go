@@ -35,7 +35,8 @@ type Options struct {
 	Introspection bool
 }
 
-// NewHandler returns the GraphQL endpoint, which accepts queries by POST and GET.
+// NewHandler returns the GraphQL endpoint, which accepts queries by POST with a JSON body and
+// by GET with the query in the URL.
 func NewHandler(queries Queries, opts Options) http.Handler {
 	logger := opts.Logger
 	if logger == nil {
@@ -53,6 +54,7 @@ func NewHandler(queries Queries, opts Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
+	srv.SetParserTokenLimit(maxQueryTokens)
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -60,5 +62,5 @@ func NewHandler(queries Queries, opts Options) http.Handler {
 	srv.AroundResponses(reportResults)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
-	return srv
+	return endpoint{next: srv}
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"crypto/subtle"
-	"encoding/json"
 	"net/http"
 	"strings"
 )
@@ -52,17 +51,4 @@ func presentedKey(r *http.Request) (string, bool) {
 	}
 	key = strings.TrimSpace(key)
 	return key, key != ""
-}
-
-// writeGraphQLError writes an error in the GraphQL response format, with the code in
-// extensions.code as the GraphQL API's own errors have it.
-func writeGraphQLError(w http.ResponseWriter, status int, code, message string) {
-	body := map[string]any{"errors": []any{map[string]any{
-		"message":    message,
-		"extensions": map[string]any{"code": code},
-	}}}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	// A failed write means the client went away; nothing remains to tell it.
-	_ = json.NewEncoder(w).Encode(body)
 }

@@ -11,21 +11,26 @@ const corsMaxAge = "600"
 
 // cors lets the browser origins of Config.CORSOrigins call next from scripts. It responds to
 // preflight requests itself, before the API key check, because browsers send them without
-// the key.
+// the key. It returns next unchanged when the allow-list is empty.
 func (s *Server) cors(next http.Handler) http.Handler {
 	origins := make([]string, 0, len(s.cfg.CORSOrigins))
 	for _, o := range s.cfg.CORSOrigins {
 		origins = append(origins, normalizeOrigin(o))
 	}
+	if len(origins) == 0 {
+		return next
+	}
 	anyOrigin := slices.Contains(origins, "*")
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Every response varies by origin, so that a shared cache never gives one origin's
+		// response to another.
+		w.Header().Add("Vary", "Origin")
 		origin := r.Header.Get("Origin")
 		if origin == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		w.Header().Add("Vary", "Origin")
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		allowed := anyOrigin || slices.Contains(origins, normalizeOrigin(origin))
 

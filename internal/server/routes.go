@@ -15,7 +15,7 @@ func (s *Server) routes() {
 		ComplexityLimit: s.cfg.ComplexityLimit,
 		Introspection:   s.cfg.Introspection,
 	})
-	s.mux.Handle("/graphql", s.cors(s.requireAPIKey(graphql, writeGraphQLError)))
+	s.mux.Handle("/graphql", s.cors(s.requireAPIKey(graphql, graph.WriteError)))
 
 	rest := restapi.New(s.deps.Source, s.logger)
 	s.mux.Handle(restapi.Prefix, s.cors(s.requireAPIKey(rest, restapi.WriteErrorResponse)))
