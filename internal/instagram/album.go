@@ -36,9 +36,10 @@ func (m *Media) IncompleteChildIDs() []ID {
 }
 
 // CompleteChildren fetches the missing children of every album in items and replaces them in
-// place. Children that came back as bare ids are read with one ?ids= lookup for the whole
-// slice; an album without a children member costs one children-edge call. fields nil requests
-// the default child fields.
+// place. Children that came back as bare ids are read together, in one ?ids= lookup per 50 ids,
+// and an album without a children member costs one children-edge call. fields nil requests the
+// default child fields. A child that Meta does not return stays incomplete, so callers check
+// ChildrenIncomplete afterwards.
 func (c *Client) CompleteChildren(ctx context.Context, cred Credentials, items []Media, fields []string) error {
 	var ids []ID
 	for i := range items {

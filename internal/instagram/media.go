@@ -100,13 +100,22 @@ func (c *Client) Children(ctx context.Context, cred Credentials, id string, fiel
 }
 
 // MediaByIDs reads several media nodes with ?ids= lookups of up to 50 ids each and returns
-// them keyed by id. Meta counts every id as one call against the rate limit.
+// them keyed by id. Meta counts every id as one call against the rate limit, so repeated ids
+// are sent once. fields nil requests the default child fields, because the usual caller is
+// CompleteChildren.
 func (c *Client) MediaByIDs(ctx context.Context, cred Credentials, ids []ID, fields []string) (map[ID]Media, error) {
+	seen := make(map[ID]bool, len(ids))
+	unique := make([]ID, 0, len(ids))
 	for _, id := range ids {
 		if err := checkID("media id", string(id)); err != nil {
 			return nil, fmt.Errorf("get media by ids: %w", err)
 		}
+		if !seen[id] {
+			seen[id] = true
+			unique = append(unique, id)
+		}
 	}
+	ids = unique
 	if fields == nil {
 		fields = defaultChildFields()
 	}

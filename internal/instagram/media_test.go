@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -363,10 +364,11 @@ func TestCompleteChildrenWithoutMember(t *testing.T) {
 
 func TestMediaByIDsChunks(t *testing.T) {
 	c, fake := newTestClient(t, map[string]route{"GET /graph.facebook.com/v25.0/": {body: `{}`}})
-	ids := make([]ID, 120)
-	for i := range ids {
-		ids[i] = ID(strings.Repeat("1", 5) + string(rune('0'+i%10)))
+	ids := make([]ID, 0, 121)
+	for i := range 120 {
+		ids = append(ids, ID(strconv.Itoa(17900000000000000+i)))
 	}
+	ids = append(ids, ids[0]) // a repeated id is sent once
 	if _, err := c.MediaByIDs(t.Context(), facebookCred, ids, []string{"id"}); err != nil {
 		t.Fatal(err)
 	}

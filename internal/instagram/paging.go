@@ -44,7 +44,12 @@ func (p *MediaPage) PageLimitReached() bool {
 }
 
 // Number returns the page's position in its listing, starting at 1.
-func (p *MediaPage) Number() int { return p.number }
+func (p *MediaPage) Number() int {
+	if p == nil {
+		return 0
+	}
+	return p.number
+}
 
 // mediaPageJSON is the {"data":[...],"paging":{...}} envelope of an edge.
 type mediaPageJSON struct {
