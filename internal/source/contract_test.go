@@ -8,7 +8,8 @@ import (
 
 // The source layer's interfaces are implemented by the real packages.
 var (
-	_ Store    = (*store.Store)(nil)
-	_ Client   = (*instagram.Client)(nil)
-	_ Registry = (*media.Store)(nil)
+	_ Store          = (*store.Store)(nil)
+	_ Client         = (*instagram.Client)(nil)
+	_ Registry       = (*media.Store)(nil)
+	_ media.Resolver = (*Service)(nil)
 )
