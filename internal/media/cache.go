@@ -16,7 +16,7 @@ import (
 )
 
 // recover brings the folder and the index back in step after a crash: it removes temporary
-// files, forgets downloads whose files are missing and removes files that no row records
+// files, clears the download records of missing files and removes files that no row records
 // (renamed just before a crash, so their row was never written).
 func (s *Store) recover(ctx context.Context) error {
 	entries, err := os.ReadDir(s.cfg.Dir)
@@ -30,7 +30,7 @@ func (s *Store) recover(ctx context.Context) error {
 	recorded := make(map[string]bool, len(rows))
 	for _, row := range rows {
 		if _, err := os.Stat(filepath.Join(s.cfg.Dir, row.Path)); errors.Is(err, fs.ErrNotExist) {
-			s.log.Warn("Media file is missing; forgetting its download", "ref", row.Ref, "path", row.Path)
+			s.log.Warn("Media file is missing; clearing its download record", "ref", row.Ref, "path", row.Path)
 			if err := s.index.ClearMediaDownload(ctx, row.Ref); err != nil {
 				return fmt.Errorf("clear download of %s: %w", row.Ref, err)
 			}
@@ -100,7 +100,7 @@ func (s *Store) evict(ctx context.Context, keep string) {
 	s.metrics.cacheSize(size)
 }
 
-// removeFile forgets a download, then removes its file, so that no request reads the row of
+// removeFile clears a download record, then removes its file, so that no request reads the row of
 // a file that is gone.
 func (s *Store) removeFile(ctx context.Context, row store.MediaFile) error {
 	if err := s.index.ClearMediaDownload(ctx, row.Ref); err != nil {

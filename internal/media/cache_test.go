@@ -93,13 +93,13 @@ func TestEvictionLeastRecentlyUsed(t *testing.T) {
 func TestNewRecoversFolder(t *testing.T) {
 	index := openIndex(t)
 	dir := t.TempDir()
-	kept := store.MediaFile{Ref: "1-71-file", AccountID: 1, MediaID: "71", Variant: "file", CDNURL: "https://scontent.cdninstagram.com/a.jpg"}
+	recorded := store.MediaFile{Ref: "1-71-file", AccountID: 1, MediaID: "71", Variant: "file", CDNURL: "https://scontent.cdninstagram.com/a.jpg"}
 	missing := store.MediaFile{Ref: "1-72-file", AccountID: 1, MediaID: "72", Variant: "file", CDNURL: "https://scontent.cdninstagram.com/b.jpg"}
 	orphan := store.MediaFile{Ref: "1-73-file", AccountID: 1, MediaID: "73", Variant: "file", CDNURL: "https://scontent.cdninstagram.com/c.jpg"}
-	if err := index.UpsertMediaFiles(t.Context(), []store.MediaFile{kept, missing, orphan}); err != nil {
+	if err := index.UpsertMediaFiles(t.Context(), []store.MediaFile{recorded, missing, orphan}); err != nil {
 		t.Fatalf("UpsertMediaFiles: %v", err)
 	}
-	for _, f := range []store.MediaFile{kept, missing} {
+	for _, f := range []store.MediaFile{recorded, missing} {
 		if err := index.SetMediaDownloaded(t.Context(), f.Ref, f.Ref+".jpg", 3, "image/jpeg", "ab", testStart); err != nil {
 			t.Fatalf("SetMediaDownloaded: %v", err)
 		}
@@ -129,9 +129,9 @@ func TestPrefetchAndPurge(t *testing.T) {
 	}
 	env := newTestEnv(t, openIndex(t), cdn, nil)
 	registerFiles(t, env, cdn, refs)
-	gone := Ref{AccountID: 1, MediaID: "84", Variant: VariantFile}
+	deletedRef := Ref{AccountID: 1, MediaID: "84", Variant: VariantFile}
 	cdn.setStatus("/v/gone.jpg", http.StatusNotFound)
-	err := env.store.Register(t.Context(), []Registration{{Ref: gone, CDNURL: cdn.link("/v/gone.jpg", testStart.Add(time.Hour))}})
+	err := env.store.Register(t.Context(), []Registration{{Ref: deletedRef, CDNURL: cdn.link("/v/gone.jpg", testStart.Add(time.Hour))}})
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}

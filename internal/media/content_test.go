@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestServeMatchesServeContent compares the store's answers to conditional, Range and HEAD
+// TestServeMatchesServeContent compares the store's responses to conditional, Range and HEAD
 // requests with those of http.ServeContent over the same bytes and headers.
 func TestServeMatchesServeContent(t *testing.T) {
 	cdn := newTestCDN(t)

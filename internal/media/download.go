@@ -69,7 +69,7 @@ func (s *Store) downloaded(ctx context.Context, ref Ref) (*store.MediaFile, erro
 }
 
 // download fetches ref from its CDN link, re-resolving the link once when it has expired or
-// the CDN refuses it, and records the file.
+// the CDN rejects it, and records the file.
 func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error) {
 	select {
 	case s.slots <- struct{}{}:
@@ -90,6 +90,9 @@ func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error)
 		s.markGone(ctx, ref)
 		return nil, errGone
 	}
+	if errors.Is(err, errGone) {
+		return nil, err // the resolver reported the deletion, and markGone logged it
+	}
 	if err != nil {
 		s.logFailure(ref, err)
 		return nil, err
@@ -97,9 +100,9 @@ func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error)
 	return s.commit(ctx, ref, f)
 }
 
-// fetchFresh fetches row's link. An expired link is replaced before the first try and a
-// refused one after it, through the resolver, at most once, so a link that the CDN refuses
-// again is an error instead of a loop.
+// fetchFresh fetches row's link. The resolver replaces an expired link before the first try,
+// or a link that the CDN rejects after it. It is called at most once, so a fresh link that the
+// CDN rejects too is an error instead of a loop.
 func (s *Store) fetchFresh(ctx context.Context, ref Ref, row *store.MediaFile) (*fetched, error) {
 	link := row.CDNURL
 	resolved := false
@@ -111,18 +114,18 @@ func (s *Store) fetchFresh(ctx context.Context, ref Ref, row *store.MediaFile) (
 		resolved = true
 	}
 	f, err := s.fetch(ctx, ref, link, row.Video)
-	refused := errors.Is(err, errLinkRefused) || errors.Is(err, errCDNNotFound)
-	if !refused || resolved || !row.Resolvable {
+	rejected := errors.Is(err, errLinkForbidden) || errors.Is(err, errCDNNotFound)
+	if !rejected || resolved || !row.Resolvable {
 		return f, err
 	}
-	s.log.Info("CDN refused the media link; resolving a fresh one", "ref", ref.String(), "error", err)
+	s.log.Info("CDN rejected the media link; resolving a fresh one", "ref", ref.String(), "error", err)
 	if link, err = s.resolve(ctx, ref); err != nil {
 		return nil, err
 	}
 	return s.fetch(ctx, ref, link, row.Video)
 }
 
-// resolve asks the resolver for a fresh link and stores it.
+// resolve gets a fresh link from the resolver and stores it.
 func (s *Store) resolve(ctx context.Context, ref Ref) (string, error) {
 	r := s.currentResolver()
 	if r == nil {
@@ -161,7 +164,7 @@ func (s *Store) logFailure(ref Ref, err error) {
 
 // commit moves a checked temporary file to its final name and records it. The rename comes
 // after the data is synced and before the index row, so the index never points at a partial
-// file; a crash in between leaves a file that startup removes.
+// file. A crash between the rename and the row leaves a file that startup removes.
 func (s *Store) commit(ctx context.Context, ref Ref, f *fetched) (*store.MediaFile, error) {
 	name := ref.String() + extension(f.contentType)
 	if err := os.Rename(f.tempPath, filepath.Join(s.cfg.Dir, name)); err != nil {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/igsource/igsource/internal/clock"
 	"github.com/igsource/igsource/internal/emulator"
 	"github.com/igsource/igsource/internal/instagram"
 )
@@ -25,17 +26,17 @@ type emulatorEnv struct {
 
 func newEmulatorEnv(t *testing.T) *emulatorEnv {
 	t.Helper()
-	cdn := newTestCDN(t) // only for its clock; no request goes to it
-	emu := emulator.New(emulator.Options{Clock: cdn.clock, ImageSide: 96, VideoBytes: 64 << 10})
+	clk := clock.NewFake(testStart)
+	emu := emulator.New(emulator.Options{Clock: clk, ImageSide: 96, VideoBytes: 64 << 10})
 	srv := httptest.NewServer(emu.Handler())
 	t.Cleanup(srv.Close)
 	emu.SetBaseURL(srv.URL)
 	env := newTestEnv(t, openIndex(t), nil, func(c *Config) {
-		c.Clock = cdn.clock
+		c.Clock = clk
 		c.AllowedHosts = []string{strings.TrimPrefix(srv.URL, "http://")}
 	})
-	env.clock = cdn.clock
-	resolver := &emulatorResolver{emu: emu, clock: cdn.clock}
+	env.clock = clk
+	resolver := &emulatorResolver{emu: emu, clock: clk}
 	env.store.SetResolver(resolver)
 	return &emulatorEnv{testEnv: env, emu: emu, resolver: resolver}
 }
@@ -74,7 +75,7 @@ func (r *emulatorResolver) callCount() int {
 
 var ohPattern = regexp.MustCompile(`oh=[^&]+`)
 
-// badSignature replaces a link's oh signature, which the CDN refuses with 403 "Bad URL hash".
+// badSignature replaces a link's oh signature, which the CDN rejects with 403 "Bad URL hash".
 func badSignature(link string) string { return ohPattern.ReplaceAllString(link, "oh=00_bad") }
 
 // imageMedia returns the id of a creator media whose file is an image.
@@ -141,14 +142,14 @@ func TestEmulatorExpiredLinkResolved(t *testing.T) {
 	}
 }
 
-func TestEmulatorRefusedLinkResolvedOnce(t *testing.T) {
+func TestEmulatorForbiddenLinkResolvedOnce(t *testing.T) {
 	tests := []struct {
 		name       string
-		broken     bool // the resolver's links are refused too
+		broken     bool // the CDN rejects the resolver's links too
 		wantStatus int
 	}{
 		{name: "fresh link works", wantStatus: http.StatusOK},
-		{name: "fresh link refused", broken: true, wantStatus: http.StatusBadGateway},
+		{name: "fresh link rejected", broken: true, wantStatus: http.StatusBadGateway},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,13 +173,13 @@ func TestEmulatorRefusedLinkResolvedOnce(t *testing.T) {
 
 func TestEmulatorDeletedMedia(t *testing.T) {
 	env := newEmulatorEnv(t)
-	kept, deleted := env.imageMedia(t, 0), env.imageMedia(t, 1)
-	keptRef := env.register(t, kept, testStart.Add(time.Hour), nil)
+	cached, deleted := env.imageMedia(t, 0), env.imageMedia(t, 1)
+	cachedRef := env.register(t, cached, testStart.Add(time.Hour), nil)
 	deletedRef := env.register(t, deleted, testStart.Add(time.Hour), nil)
-	if got := env.get(t, http.MethodGet, mediaPath(keptRef), nil).StatusCode; got != http.StatusOK {
+	if got := env.get(t, http.MethodGet, mediaPath(cachedRef), nil).StatusCode; got != http.StatusOK {
 		t.Fatalf("GET before deletion: status %d", got)
 	}
-	for _, id := range []string{kept, deleted} {
+	for _, id := range []string{cached, deleted} {
 		if err := env.emu.DeleteMedia(id); err != nil {
 			t.Fatalf("DeleteMedia: %v", err)
 		}
@@ -198,7 +199,7 @@ func TestEmulatorDeletedMedia(t *testing.T) {
 		t.Errorf("deleted media is not marked gone")
 	}
 	// A file downloaded before the deletion is still served from disk.
-	if got := env.get(t, http.MethodGet, mediaPath(keptRef), nil).StatusCode; got != http.StatusOK {
+	if got := env.get(t, http.MethodGet, mediaPath(cachedRef), nil).StatusCode; got != http.StatusOK {
 		t.Errorf("media downloaded before deletion: status = %d, want 200", got)
 	}
 }

@@ -26,11 +26,11 @@ const tempPrefix = ".tmp-"
 const sniffLen = 512
 
 var (
-	// errLinkRefused is a CDN 403: "URL signature expired", "Bad URL date param" or "Bad URL
+	// errLinkForbidden is a CDN 403: "URL signature expired", "Bad URL date param" or "Bad URL
 	// hash". A fresh link from the API may work.
-	errLinkRefused = errors.New("CDN refused the link")
+	errLinkForbidden = errors.New("CDN rejected the link with HTTP 403")
 	// errCDNNotFound is a CDN 404 or 410, which the CDN sends for deleted media.
-	errCDNNotFound = errors.New("CDN has no such file")
+	errCDNNotFound = errors.New("CDN file not found")
 )
 
 // fetched is a downloaded, checked file under its temporary name.
@@ -51,6 +51,7 @@ func (s *Store) fetch(ctx context.Context, ref Ref, link string, video bool) (*f
 	if err := s.guard.checkURL(u); err != nil {
 		return nil, err
 	}
+
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
@@ -66,15 +67,17 @@ func (s *Store) fetch(ctx context.Context, ref Ref, link string, video bool) (*f
 		return nil, fmt.Errorf("get %s: %w", u.Host+u.Path, err)
 	}
 	defer resp.Body.Close()
+
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusForbidden:
-		return nil, fmt.Errorf("get %s: %w (%s)", u.Host+u.Path, errLinkRefused, shortBody(resp.Body))
+		return nil, fmt.Errorf("get %s: %w (%s)", u.Host+u.Path, errLinkForbidden, shortBody(resp.Body))
 	case http.StatusNotFound, http.StatusGone:
 		return nil, fmt.Errorf("get %s: %w", u.Host+u.Path, errCDNNotFound)
 	default:
 		return nil, fmt.Errorf("get %s: CDN returned HTTP %d", u.Host+u.Path, resp.StatusCode)
 	}
+
 	limit := s.cfg.MaxImageBytes
 	if video {
 		limit = s.cfg.MaxVideoBytes

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // cdnHostSuffixes are the CDN domains that Instagram media links point at:
@@ -20,7 +21,7 @@ var cdnHostSuffixes = []string{".cdninstagram.com", ".fbcdn.net"}
 // maxRedirects bounds the same-host redirects that one download follows.
 const maxRedirects = 3
 
-// errRejected marks a download that the guard refused: the link, an address, the size or
+// errRejected marks a download that the guard rejected: the link, an address, the size or
 // the content type is not allowed.
 var errRejected = errors.New("rejected")
 
@@ -130,13 +131,14 @@ func isPublic(addr netip.Addr) bool {
 }
 
 // client returns an HTTP client that fetches only what the guard allows. It uses no proxy,
-// because a proxy would connect on the guard's behalf to addresses the guard never sees.
+// because a proxy would connect on the guard's behalf to addresses that the guard never checks.
 func (g *guard) client() *http.Client {
 	transport := &http.Transport{
 		Proxy:                  nil,
 		DialContext:            g.dialContext,
 		ForceAttemptHTTP2:      true,
 		MaxIdleConnsPerHost:    DefaultDownloads,
+		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    DefaultTimeout / 4,
 		MaxResponseHeaderBytes: 64 << 10,
 	}
@@ -144,7 +146,7 @@ func (g *guard) client() *http.Client {
 }
 
 // checkRedirect follows a redirect only to the same host and only if the guard allows its
-// link, so a CDN answer can never send the fetcher to another host or a private address.
+// link, so a CDN response can never send the fetcher to another host or a private address.
 func (g *guard) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > maxRedirects {
 		return rejectf("more than %d redirects", maxRedirects)

@@ -31,7 +31,9 @@ const (
 
 // Config configures a Store.
 type Config struct {
-	Dir       string // folder of the downloaded files; created if missing
+	// Dir is the folder of the downloaded files, created if missing. One Store owns it: New
+	// removes the temporary files in it, so two processes must not share one folder.
+	Dir       string
 	PublicURL string // igsource's external base URL, without the trailing slash
 
 	// AllowedHosts lists extra "host:port" origins that may be fetched over http or https and
@@ -109,8 +111,8 @@ type Store struct {
 }
 
 // New returns a Store that keeps its files in cfg.Dir and its records in index. It creates the
-// folder, removes temporary files that an interrupted download left, forgets downloads whose
-// files are missing and evicts files over MaxCacheBytes.
+// folder, removes temporary files that an interrupted download left, clears the download
+// records of missing files and evicts files over MaxCacheBytes.
 func New(cfg Config, index Index) (*Store, error) {
 	if index == nil {
 		return nil, errors.New("new media store: index is nil")

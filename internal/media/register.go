@@ -14,8 +14,8 @@ import (
 // later (hashtag media) are downloaded right away in the background, before their links expire,
 // under the store's download limit.
 //
-// A registration with an invalid ref or a link that the guard rejects is skipped and logged;
-// the others are still recorded, and the returned *apperr.Error names the skipped refs.
+// A registration with an invalid ref or a link that the guard rejects is skipped and logged.
+// The others are still recorded, and the returned *apperr.Error names the skipped refs.
 func (s *Store) Register(ctx context.Context, regs []Registration) error {
 	files := make([]store.MediaFile, 0, len(regs))
 	var invalid []error

@@ -19,7 +19,7 @@ import (
 const touchInterval = time.Minute
 
 // ServeHTTP serves GET and HEAD /media/{ref}, downloading the file on its first request. It
-// answers conditional and Range requests like http.ServeContent, with a strong ETag (the
+// handles conditional and Range requests like http.ServeContent, with a strong ETag (the
 // file's SHA-256) and a year-long immutable Cache-Control, because a ref's bytes never change.
 // An unknown or malformed ref is a 404 and is never fetched, so the route is no open proxy.
 func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -28,6 +28,7 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusMethodNotAllowed, "Method not allowed; use GET or HEAD.")
 		return
 	}
+
 	segment := r.PathValue("ref")
 	if segment == "" {
 		segment = strings.TrimPrefix(r.URL.Path, "/media/")
@@ -37,6 +38,7 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Media not found: the path is not a media reference.")
 		return
 	}
+
 	row, f, err := s.open(r.Context(), ref)
 	if err != nil {
 		s.writeFileError(w, r, ref, err)
@@ -44,6 +46,7 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	s.touch(r.Context(), ref)
+
 	modified := row.DownloadedAt
 	if modified.IsZero() {
 		if info, err := f.Stat(); err == nil {
@@ -51,7 +54,9 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h := w.Header()
-	h.Set("Content-Type", row.ContentType)
+	if row.ContentType != "" {
+		h.Set("Content-Type", row.ContentType) // else ServeContent sniffs it
+	}
 	h.Set("ETag", `"`+row.SHA256+`"`)
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
@@ -72,6 +77,7 @@ func (s *Store) open(ctx context.Context, ref Ref) (*store.MediaFile, *os.File, 
 			return row, f, nil
 		}
 		if try > 0 || !errors.Is(err, fs.ErrNotExist) {
+			s.log.Error("Failed to open media file", "ref", ref.String(), "path", row.Path, "error", err)
 			return nil, nil, fmt.Errorf("open media file %s: %w", row.Path, err)
 		}
 	}
@@ -84,7 +90,7 @@ func (s *Store) writeFileError(w http.ResponseWriter, r *http.Request, ref Ref, 
 	case errors.Is(err, errGone):
 		writeError(w, http.StatusNotFound, "Media not found: "+ref.String()+" was deleted on Instagram.")
 	case r.Context().Err() != nil:
-		// The client went away; nobody reads the answer.
+		// The client disconnected, so no response is written.
 	case errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusGatewayTimeout, "Media download timed out; try again later.")
 	default:
