@@ -16,6 +16,9 @@ const (
 // setComplexity makes each media list cost its per-item selection times the number of items
 // requested, so that the complexity limit bounds the work a query causes rather than the
 // length of its text.
+//
+// NOTE: instances counts its selection once, not once per configured instance, so a media
+// list under instances costs less than the work it causes when there are several instances.
 func setComplexity(c *generated.ComplexityRoot) {
 	c.Instance.Media = func(child int, _ *model.MediaType, amount, _ *int,
 		_, _ *model.DateTime, _ *int) int {

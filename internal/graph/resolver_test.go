@@ -118,6 +118,22 @@ func TestResultsExtension(t *testing.T) {
 	}
 }
 
+func TestResultsExtensionListPath(t *testing.T) {
+	srv := newServer(t, newFake(), graph.Options{})
+
+	resp := srv.query(t, `{ instances { media { id } } }`, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatalf("query returned errors: %+v", resp.Errors)
+	}
+
+	want := map[string]any{"igsource": map[string]any{"results": []any{
+		map[string]any{"path": "instances[0].media", "cached": false, "stale": false, "fetchedAt": "2026-03-01T12:00:00Z"},
+	}}}
+	if diff := cmp.Diff(want, resp.Extensions); diff != "" {
+		t.Errorf("extensions mismatch (-want +got):\n%s", diff)
+	}
+}
+
 func TestNoResultsExtensionWithoutContent(t *testing.T) {
 	srv := newServer(t, newFake(), graph.Options{})
 
