@@ -126,14 +126,24 @@ type mediaSelector struct {
 	logger  *slog.Logger
 	matched int // items that passed the window and type filter, skipped ones included
 	items   []instagram.Media
+	seen    map[instagram.ID]bool
 }
 
 // add takes the items of one page and reports whether paging can stop: enough items are
 // collected, or an item is older than since, so every later item is too.
 func (s *mediaSelector) add(page []instagram.Media) bool {
 	windowed := !s.q.since.IsZero() || !s.q.until.IsZero()
+	if s.seen == nil {
+		s.seen = map[instagram.ID]bool{}
+	}
 	for i := range page {
 		it := &page[i]
+		// A post published while paging shifts the cursor window, so an item of one page can
+		// come again at the top of the next.
+		if s.seen[it.ID] {
+			continue
+		}
+		s.seen[it.ID] = true
 		if windowed {
 			if !it.Timestamp.Valid {
 				s.logger.Debug("Media without a valid timestamp left out of the date window",

@@ -419,3 +419,20 @@ func TestMediaCacheSurvivesRestart(t *testing.T) {
 		t.Errorf("calls after invalidation = %d, want 2", n)
 	}
 }
+
+func TestMediaRepeatedItemAcrossPages(t *testing.T) {
+	g := newFakeGraph(t)
+	items := itemsFrom(0, 4)
+	g.setPages(tokenA, page(true, items[0], items[1]), page(false, items[1], items[2], items[3]))
+	h := newHarness(t, g.srv.URL)
+	h.addInstagramInstance(t, "A", userA, tokenA, 0)
+
+	res, err := h.service.Media(t.Context(), "A", MediaSettings{Type: "IMAGE", Amount: ptr(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"17890000000000000", "17890000000000001", "17890000000000002"}
+	if diff := cmp.Diff(want, ids(res.Media)); diff != "" {
+		t.Errorf("media ids (-want +got):\n%s", diff)
+	}
+}
