@@ -1,6 +1,7 @@
 package instagram
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -109,5 +110,28 @@ func TestPagesRejectsInstagramLogin(t *testing.T) {
 	c, _ := newTestClient(t, nil)
 	if _, err := c.Pages(t.Context(), instagramCred); err == nil {
 		t.Error("Pages with an Instagram Login token succeeded, want an error")
+	}
+}
+
+func TestDefaultClientRefusesRedirect(t *testing.T) {
+	fake := newFakeMeta(t, map[string]route{
+		"GET /graph.facebook.com/v25.0/17841400000000001": {status: 302, header: map[string]string{"Location": "http://127.0.0.1:1/elsewhere"}},
+	})
+	cfg := fake.config()
+	cfg.HTTPClient = nil
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.User(t.Context(), facebookCred, "17841400000000001", nil)
+	e, ok := errors.AsType[*Error](err)
+	if !ok {
+		t.Fatalf("error %v is %T, want *Error", err, err)
+	}
+	if e.HTTPStatus != 302 {
+		t.Errorf("HTTPStatus = %d, want 302 from the unfollowed redirect", e.HTTPStatus)
+	}
+	if n := len(fake.recorded()); n != 1 {
+		t.Errorf("sent %d requests, want 1", n)
 	}
 }

@@ -42,7 +42,9 @@ type BusinessUsage struct {
 
 // Usage is the latest rate-limit usage Meta reported for one token kind and account.
 // Meta sends the headers only once an endpoint has seen enough calls, so a zero Usage means
-// "not reported", not "unused".
+// "not reported", not "unused". A report stays until the next one arrives, and Meta's
+// platform limits roll over one hour and Instagram's Business Use Case limits over 24 hours,
+// so callers judge an old report by ObservedAt.
 type Usage struct {
 	App        *UsageCounts    // X-App-Usage; nil when absent
 	Business   []BusinessUsage // X-Business-Use-Case-Usage, sorted by object id and type
