@@ -44,8 +44,8 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		case isIntrospection(located.Path):
 			// gqlgen fails __schema and __type only when introspection is off.
 			code = apperr.Invalid
-			presented.Message = "introspection is disabled on this server; " +
-				"the server's configuration can enable it"
+			presented.Message = "introspection is disabled on this server: " +
+				"enable it in the server's configuration to run __schema and __type queries"
 		default:
 			if !errors.Is(err, errPanicLogged) {
 				logger.ErrorContext(ctx, "GraphQL query failed",

@@ -270,6 +270,9 @@ func TestIntrospection(t *testing.T) {
 			if diff := cmp.Diff(tt.wantCodes, errorCodes(resp.Errors)); diff != "" {
 				t.Errorf("codes mismatch (-want +got):\n%s", diff)
 			}
+			if len(resp.Errors) > 0 && !strings.HasPrefix(resp.Errors[0].Message, "introspection is disabled") {
+				t.Errorf("message = %q, want it to say introspection is disabled", resp.Errors[0].Message)
+			}
 			if log := srv.log.String(); log != "" {
 				t.Errorf("unexpected log:\n%s", log)
 			}
