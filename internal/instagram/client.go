@@ -105,7 +105,7 @@ func New(cfg Config) (*Client, error) {
 	}
 
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{Timeout: DefaultTimeout, CheckRedirect: refuseRedirect}
+		c.httpClient = &http.Client{Timeout: DefaultTimeout, CheckRedirect: rejectRedirect}
 	}
 	if c.clock == nil {
 		c.clock = clock.System
@@ -116,9 +116,9 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// refuseRedirect keeps the default HTTP client on the URL it was given. Meta's Graph and token
+// rejectRedirect keeps the default HTTP client on the URL it was given. Meta's Graph and token
 // endpoints do not redirect, and a redirect could carry the token to another host.
-func refuseRedirect(*http.Request, []*http.Request) error {
+func rejectRedirect(*http.Request, []*http.Request) error {
 	return http.ErrUseLastResponse
 }
 

@@ -113,7 +113,7 @@ func TestPagesRejectsInstagramLogin(t *testing.T) {
 	}
 }
 
-func TestDefaultClientRefusesRedirect(t *testing.T) {
+func TestDefaultClientRejectsRedirect(t *testing.T) {
 	fake := newFakeMeta(t, map[string]route{
 		"GET /graph.facebook.com/v25.0/17841400000000001": {status: 302, header: map[string]string{"Location": "http://127.0.0.1:1/elsewhere"}},
 	})
