@@ -94,12 +94,14 @@ func (e *Emulator) AddMedia(account string, nm NewMedia) (string, error) {
 	if created.IsZero() {
 		created = e.clock.Now()
 	}
+
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	a := e.data.findAccount(account)
 	if a == nil {
 		return "", fmt.Errorf("add media: no account with id %s; use Accounts() for the seeded ids", account)
 	}
+
 	shape := mediaShape{Type: nm.Type, ProductType: nm.ProductType, NoCaption: true,
 		Withheld: nm.Withheld, HideLikes: nm.HideLikes}
 	if nm.Type == typeCarousel {
@@ -116,7 +118,7 @@ func (e *Emulator) AddMedia(account string, nm NewMedia) (string, error) {
 }
 
 // DeleteMedia deletes a media (an account's media or an album child): reads of it fail with
-// code 100, subcode 33, and its CDN links answer 404.
+// code 100, subcode 33, and its CDN links return 404.
 func (e *Emulator) DeleteMedia(id string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()

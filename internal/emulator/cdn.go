@@ -26,7 +26,7 @@ const (
 // cdnNamePattern matches the file name of a CDN link, such as 17895695668004551_thumb_n.jpg.
 var cdnNamePattern = regexp.MustCompile(`^([0-9]+)_(file|thumb|picture)_n\.(jpg|mp4)$`)
 
-// cdnFile is what a CDN link resolves to.
+// cdnFile is the file behind a CDN link and its content type.
 type cdnFile struct {
 	spec        fileSpec
 	contentType string
@@ -136,12 +136,14 @@ func (e *Emulator) serveCDN(w http.ResponseWriter, r *http.Request) {
 	if fault != nil && !e.applyFault(w, r, 0, false, fault) {
 		return
 	}
+
 	name := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	match := cdnNamePattern.FindStringSubmatch(name)
 	if match == nil {
 		cdnError(w, http.StatusNotFound, "Not Found")
 		return
 	}
+
 	oe := r.URL.Query().Get("oe")
 	expiry, err := strconv.ParseInt(oe, 16, 64)
 	if err != nil || len(oe) != 8 {
@@ -156,6 +158,7 @@ func (e *Emulator) serveCDN(w http.ResponseWriter, r *http.Request) {
 		cdnError(w, http.StatusForbidden, "URL signature expired")
 		return
 	}
+
 	e.mu.Lock()
 	f, err := e.lookupFile(match[1], Variant(match[2]))
 	e.mu.Unlock()

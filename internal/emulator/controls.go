@@ -93,7 +93,7 @@ func (e *Emulator) TotalCalls() int {
 	return total
 }
 
-// ResetCalls zeroes the call counters and forgets the recorded requests.
+// ResetCalls zeroes the call counters and clears the recorded requests.
 func (e *Emulator) ResetCalls() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -106,6 +106,14 @@ func (e *Emulator) Requests() []RequestRecord {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return append([]RequestRecord(nil), e.queries...)
+}
+
+// SetChildrenIDsOnly switches children{...} expansion between the requested fields and bare
+// ids, as some Meta responses send (see Options.ChildrenIDsOnly).
+func (e *Emulator) SetChildrenIDsOnly(idsOnly bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opts.ChildrenIDsOnly = idsOnly
 }
 
 // Fault makes matching requests fail or slow down until Times of them were affected.
@@ -159,7 +167,7 @@ func (e *Emulator) takeFault(endpoint Endpoint) *Fault {
 }
 
 // applyFault waits out the fault's latency, then drops the connection or writes its error.
-// It returns true when the request should still be answered normally.
+// It returns true when the request should still get its normal response.
 func (e *Emulator) applyFault(w http.ResponseWriter, r *http.Request, host Host, bearer bool, f *Fault) bool {
 	if f.Latency > 0 {
 		timer := time.NewTimer(f.Latency)

@@ -54,7 +54,7 @@ func TestInjectFaultDrop(t *testing.T) {
 func TestInjectFaultLatency(t *testing.T) {
 	f := newFixture(t, emulator.Options{})
 	f.e.InjectFault(emulator.Fault{Endpoint: emulator.EndpointMe, Latency: 5 * time.Millisecond, Times: 1})
-	get(t, f.ig("/me")).okObject(t) // a latency-only fault still answers normally
+	get(t, f.ig("/me")).okObject(t) // a latency-only fault still returns the normal response
 	if n := f.e.Calls(emulator.EndpointMe); n != 1 {
 		t.Errorf("Calls(me) = %d, want 1", n)
 	}

@@ -22,6 +22,9 @@ const (
 	prefixCDN       = "/cdn"
 )
 
+// maxImageSide bounds Options.ImageSide, since every generated image is held in memory.
+const maxImageSide = 4096
+
 // DefaultSeed is the dataset seed used when Options.Seed is zero.
 const DefaultSeed int64 = 20240723
 
@@ -38,14 +41,14 @@ type Options struct {
 	// 0 sends 80002 on reads of an Instagram account and 4 on every other call.
 	ThrottleCode int
 
-	ImageSide         int           // side of generated JPEGs in pixels; 0 means 1080
+	ImageSide         int           // side of generated JPEGs in pixels, at most 4096; 0 means 1080
 	VideoBytes        int           // size of generated MP4 files; 0 means 512 KiB
 	ImageLinkLifetime time.Duration // CDN link lifetime of images; 0 means 4 days
 	VideoLinkLifetime time.Duration // CDN link lifetime of videos; 0 means 2 days
 
 	// MediaCap is how many of the newest media /media can reach; 0 means Meta's 10 000.
 	MediaCap int
-	// ChildrenIDsOnly answers children{...} expansion with bare ids, as some Meta responses do.
+	// ChildrenIDsOnly expands children{...} to bare ids, as some Meta responses do.
 	ChildrenIDsOnly bool
 }
 
@@ -104,8 +107,10 @@ func New(opts Options) *Emulator {
 		calls:      map[Endpoint]int{},
 		files:      newFileCache(64),
 	}
+
 	e.data = generateDataset(opts.Seed, opts.Clock.Now())
 	e.issuePageTokens()
+
 	e.mux.Handle(prefixInstagram+"/", e.graphHandler(HostInstagram))
 	e.mux.Handle(prefixFacebook+"/", e.graphHandler(HostFacebook))
 	e.mux.Handle(prefixCDN+"/", http.HandlerFunc(e.serveCDN))
@@ -122,6 +127,7 @@ func applyDefaults(o *Options) {
 	if o.ImageSide <= 0 {
 		o.ImageSide = 1080
 	}
+	o.ImageSide = min(o.ImageSide, maxImageSide)
 	if o.VideoBytes <= 0 {
 		o.VideoBytes = 512 << 10
 	}
@@ -144,7 +150,7 @@ func (e *Emulator) Handler() http.Handler { return e.mux }
 func (e *Emulator) Handle(pattern string, h http.Handler) { e.mux.Handle(pattern, h) }
 
 // HandleGraphPath registers h for requests on a Graph host whose path, after the optional
-// version, starts with segment (such as "access_token" or "oauth"). h sees the request unchanged.
+// version, starts with segment (such as "access_token" or "oauth"). h gets the request unchanged.
 func (e *Emulator) HandleGraphPath(kind Host, segment string, h http.Handler) {
 	e.graphPaths[kind.prefix()+"/"+segment] = h
 }

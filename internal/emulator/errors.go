@@ -51,14 +51,14 @@ func (g *graphError) status(bearer bool) int {
 	return http.StatusBadRequest
 }
 
-// errNoObject is Meta's answer for a deleted, unknown or inaccessible object.
+// errNoObject returns Meta's error for a deleted, unknown or inaccessible object.
 func errNoObject(id string) *graphError {
 	return &graphError{Code: 100, Subcode: ptr(33), Message: fmt.Sprintf(
 		"Unsupported get request. Object with ID '%s' does not exist, cannot be loaded due to "+
 			"missing permissions, or does not support this operation", id)}
 }
 
-// errNoField is Meta's answer for a field that the node type does not have on this host.
+// errNoField returns Meta's error for a field that the node type does not have on this host.
 func errNoField(field, nodeType string) *graphError {
 	return &graphError{Code: 100, Message: fmt.Sprintf(
 		"(#100) Tried accessing nonexisting field (%s) on node type (%s)", field, nodeType)}
@@ -69,7 +69,7 @@ func errParam(format string, args ...any) *graphError {
 	return &graphError{Code: 100, Message: "(#100) " + fmt.Sprintf(format, args...)}
 }
 
-// errUnknownPath is Meta's answer for a path that names no node or edge.
+// errUnknownPath returns Meta's error for a path that names no node or edge.
 func errUnknownPath(rest string) *graphError {
 	return &graphError{Code: 2500, Message: "Unknown path components: " + rest}
 }

@@ -113,6 +113,8 @@ func (e *Emulator) serveGraph(w http.ResponseWriter, r *http.Request, host Host)
 	e.recordCall(req)
 	fault := e.takeFault(req.endpoint)
 	e.mu.Unlock()
+	e.logger.Debug("Emulator request", "host", host.prefix()[1:], "endpoint", req.endpoint,
+		"path", r.URL.Path, "fault", fault != nil)
 	if fault != nil && !e.applyFault(w, r, host, req.bearer, fault) {
 		return
 	}

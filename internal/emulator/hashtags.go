@@ -47,7 +47,7 @@ func validHashtag(q string) bool {
 	return q != ""
 }
 
-// serveHashtagSearch answers GET /ig_hashtag_search?user_id=&q= on graph.facebook.com.
+// serveHashtagSearch serves GET /ig_hashtag_search?user_id=&q= on graph.facebook.com.
 func (e *Emulator) serveHashtagSearch(req *graphRequest) graphResult {
 	if req.host != HostFacebook {
 		return graphResult{err: errNoObject("ig_hashtag_search")}
@@ -63,6 +63,7 @@ func (e *Emulator) serveHashtagSearch(req *graphRequest) graphResult {
 	if gerr != nil {
 		return graphResult{err: gerr}
 	}
+
 	q := strings.TrimSpace(req.query.Get("q"))
 	if q == "" {
 		return graphResult{err: errParam("The parameter q is required")}
@@ -70,6 +71,7 @@ func (e *Emulator) serveHashtagSearch(req *graphRequest) graphResult {
 	if !validHashtag(q) {
 		return graphResult{err: errParam("Param q must be a hashtag name without # and emoji, not %q", q)}
 	}
+
 	name := strings.ToLower(q)
 	if gerr := e.spendHashtagBudget(account, name, req.now); gerr != nil {
 		return graphResult{err: gerr}
@@ -114,8 +116,8 @@ func (e *Emulator) spendHashtagBudget(account, name string, now time.Time) *grap
 		return nil
 	}
 	if len(searched) >= hashtagBudget {
-		// NOTE: Meta does not document the error for an exhausted hashtag budget and no captured
-		// one is known; code 18 with this message is the emulator's choice.
+		// NOTE: Meta documents no error for an exhausted hashtag budget, and no captured one is
+		// known. Code 18 with this message is the emulator's choice.
 		return &graphError{Code: 18, Message: fmt.Sprintf("(#18) This Instagram account has searched "+
 			"%d unique hashtags in the last 7 days, the maximum. Wait until a hashtag leaves the window.",
 			hashtagBudget)}
@@ -124,7 +126,7 @@ func (e *Emulator) spendHashtagBudget(account, name string, now time.Time) *grap
 	return nil
 }
 
-// serveHashtagMedia answers /{hashtag-id}/top_media and /recent_media: user_id required, at
+// serveHashtagMedia serves /{hashtag-id}/top_media and /recent_media: user_id required, at
 // most 50 per page, an after cursor that is the same on every page (the position travels in
 // the offset parameter of the next link) and no paging member on the last page.
 func (e *Emulator) serveHashtagMedia(req *graphRequest) graphResult {
@@ -142,6 +144,7 @@ func (e *Emulator) serveHashtagMedia(req *graphRequest) graphResult {
 	if gerr != nil {
 		return graphResult{err: gerr}
 	}
+
 	// NOTE: a limit above 50 is lowered to 50; whether Meta lowers it or fails is not documented.
 	limit, gerr := parseLimit(req.query, defaultLimit, maxHashtagLimit)
 	if gerr != nil {
@@ -151,6 +154,7 @@ func (e *Emulator) serveHashtagMedia(req *graphRequest) graphResult {
 	if gerr != nil {
 		return graphResult{err: gerr}
 	}
+
 	list := e.hashtagMedia(h, req.endpoint == EndpointHashtagRecent, req.now)
 	start, end := min(offset, len(list)), min(offset+limit, len(list))
 	rc := renderContext{e: e, now: req.now}
@@ -158,6 +162,7 @@ func (e *Emulator) serveHashtagMedia(req *graphRequest) graphResult {
 	for _, m := range list[start:end] {
 		data = append(data, rc.media(m, fields))
 	}
+
 	body := &object{}
 	body.set("data", data)
 	if end < len(list) {

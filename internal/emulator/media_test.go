@@ -113,10 +113,12 @@ func TestCarouselChildren(t *testing.T) {
 	if videos == 0 {
 		t.Error("album has no video child")
 	}
+
 	limited := get(t, f.ig("/"+album["id"].(string), "fields", "children.limit(3){id}")).okObject(t)
 	if got := len(limited["children"].(map[string]any)["data"].([]any)); got != 3 {
 		t.Errorf("children.limit(3) gave %d children", got)
 	}
+
 	edge := get(t, f.ig("/"+album["id"].(string)+"/children")).okObject(t)
 	for _, kid := range data(t, edge) {
 		if diff := cmp.Diff([]string{"id"}, keys(kid)); diff != "" {
@@ -137,6 +139,22 @@ func TestChildrenIDsOnlyOption(t *testing.T) {
 		if diff := cmp.Diff([]string{"id"}, keys(k.(map[string]any))); diff != "" {
 			t.Errorf("child (-want +got):\n%s", diff)
 		}
+	}
+}
+
+func TestSetChildrenIDsOnly(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	album := f.e.MediaIDs(f.accounts.CreatorUserID)[3]
+	url := f.ig("/"+album, "fields", "children{id,media_type}")
+	f.e.SetChildrenIDsOnly(true)
+	kid := get(t, url).okObject(t)["children"].(map[string]any)["data"].([]any)[0].(map[string]any)
+	if diff := cmp.Diff([]string{"id"}, keys(kid)); diff != "" {
+		t.Errorf("child with ids only (-want +got):\n%s", diff)
+	}
+	f.e.SetChildrenIDsOnly(false)
+	kid = get(t, url).okObject(t)["children"].(map[string]any)["data"].([]any)[0].(map[string]any)
+	if diff := cmp.Diff([]string{"id", "media_type"}, keys(kid)); diff != "" {
+		t.Errorf("child with fields (-want +got):\n%s", diff)
 	}
 }
 

@@ -1,6 +1,6 @@
 package emulator
 
-// serveMediaList answers GET /{ig-user-id}/media and /me/media: newest first, cursor paging,
+// serveMediaList serves GET /{ig-user-id}/media and /me/media: newest first, cursor paging,
 // only the newest MediaCap media reachable, optional since/until in Unix seconds (inclusive).
 func (e *Emulator) serveMediaList(req *graphRequest) graphResult {
 	id := e.nodeID(req, req.segments[0])
@@ -15,6 +15,7 @@ func (e *Emulator) serveMediaList(req *graphRequest) graphResult {
 	if gerr != nil {
 		return graphResult{err: gerr}
 	}
+
 	limit, gerr := parseLimit(req.query, defaultLimit, maxMediaLimit)
 	if gerr != nil {
 		return graphResult{err: gerr}
@@ -27,6 +28,7 @@ func (e *Emulator) serveMediaList(req *graphRequest) graphResult {
 	if gerr != nil {
 		return graphResult{err: gerr}
 	}
+
 	rc := renderContext{e: e, now: req.now}
 	data := make([]*object, 0, end-start)
 	for _, m := range list[start:end] {
@@ -90,7 +92,7 @@ func (e *Emulator) mediaPaging(req *graphRequest, list []*mediaItem, start, end,
 	return paging
 }
 
-// serveChildren answers GET /{media-id}/children: the album's media, without paging.
+// serveChildren serves GET /{media-id}/children: the album's media, without paging.
 func (e *Emulator) serveChildren(req *graphRequest) graphResult {
 	id := req.segments[0]
 	m := e.readableMedia(req, id)
@@ -112,7 +114,7 @@ func (e *Emulator) serveChildren(req *graphRequest) graphResult {
 	return graphResult{body: map[string]any{"data": data}}
 }
 
-// serveAccounts answers GET /me/accounts on graph.facebook.com: the user's Pages.
+// serveAccounts serves GET /me/accounts on graph.facebook.com: the user's Pages.
 func (e *Emulator) serveAccounts(req *graphRequest) graphResult {
 	id := e.nodeID(req, req.segments[0])
 	if id != e.data.user.ID || string(req.rec.Account) != id {

@@ -66,7 +66,7 @@ func (e *Emulator) nodeID(req *graphRequest, segment string) string {
 	return segment
 }
 
-// serveNode answers GET /{id} for every node type.
+// serveNode serves GET /{id} for every node type.
 func (e *Emulator) serveNode(req *graphRequest) graphResult {
 	fields, gerr := parseFields(req.query.Get("fields"))
 	if gerr != nil {
@@ -104,8 +104,8 @@ func (e *Emulator) renderNode(req *graphRequest, id string, fields []field) (*ob
 	return nil, errNoObject(id)
 }
 
-// renderFacebookNode renders the Facebook user, a Page or a hashtag; ok is false when id is none
-// of them or the token cannot read it.
+// renderFacebookNode renders the Facebook user, a Page or a hashtag. ok is false when id names
+// none of them or the token cannot read it.
 func (e *Emulator) renderFacebookNode(req *graphRequest, id string, fields []field) (*object, *graphError, bool) {
 	d := e.data
 	if id == d.user.ID && string(req.rec.Account) == d.user.ID {
@@ -146,7 +146,7 @@ func renderPair(fields []field, id, name string) *object {
 	return o
 }
 
-// pageDefaultFields are what /me/accounts returns without fields, as captured.
+// pageDefaultFields are the Page fields of /me/accounts without a fields parameter, as captured.
 var pageDefaultFields = []field{{Name: "access_token"}, {Name: "category"}, {Name: "category_list"},
 	{Name: "name"}, {Name: "id"}, {Name: "tasks"}}
 
@@ -176,7 +176,7 @@ func renderPage(p *page, fields []field) *object {
 	return o
 }
 
-// serveIDs answers GET /?ids=a,b with an object keyed by id. One unreadable id fails the call.
+// serveIDs serves GET /?ids=a,b with an object keyed by id. One unreadable id fails the call.
 func (e *Emulator) serveIDs(req *graphRequest) graphResult {
 	fields, gerr := parseFields(req.query.Get("fields"))
 	if gerr != nil {

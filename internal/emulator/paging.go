@@ -77,7 +77,7 @@ func parseUnix(q url.Values, name string) (time.Time, bool, *graphError) {
 	return time.Unix(n, 0), true, nil
 }
 
-// pageWindow selects the page of list that the after or before cursor asks for.
+// pageWindow selects the page of list that the after or before cursor points to.
 func pageWindow(list []*mediaItem, q url.Values, limit int) (start, end int, gerr *graphError) {
 	if c := q.Get("after"); c != "" {
 		key, ok := decodeCursor(c)

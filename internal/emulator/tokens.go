@@ -15,14 +15,14 @@ import (
 // tokens.
 type AccountKey string
 
-// TokenRecord is what the emulator knows about an issued token.
+// TokenRecord is the emulator's record of an issued token.
 type TokenRecord struct {
 	Kind    instagram.Kind
 	Account AccountKey
 	Issued  time.Time
 	Expires time.Time // zero for a token that never expires (Page tokens)
-	// RevokedSubcode is the error_subcode sent once the token was revoked; Revoked tells
-	// whether it was, since 0 is a subcode Meta sends too.
+	// RevokedSubcode is the error_subcode sent once the token was revoked. Revoked records
+	// whether it was, because Meta sends 0 as a subcode too.
 	RevokedSubcode int
 	Revoked        bool
 }

@@ -76,31 +76,16 @@ func (e *Emulator) percent(calls int) Usage {
 // chargeUsage counts an authenticated call, sets the usage headers and returns the throttling
 // error when the budget was already spent before this call. Callers hold e.mu.
 func (e *Emulator) chargeUsage(req *graphRequest, account string, h http.Header) *graphError {
-	n := 1
+	calls := 1
 	if req.endpoint == EndpointIDs {
-		n = max(1, len(strings.Split(req.query.Get("ids"), ","))) // Meta counts each id as a call
+		calls = max(1, len(strings.Split(req.query.Get("ids"), ","))) // Meta counts each id as a call
 	}
-	u := &e.usage
-	if u.accounts == nil {
-		u.accounts = map[string][]time.Time{}
-	}
-	u.app = prune(u.app, req.now)
-	before := e.percent(len(u.app))
-	for range n {
-		u.app = append(u.app, req.now)
-	}
-	appUsage := e.percent(len(u.app))
-	if account != "" {
-		u.accounts[account] = prune(u.accounts[account], req.now)
-		before = maxUsage(before, e.percent(len(u.accounts[account])))
-		for range n {
-			u.accounts[account] = append(u.accounts[account], req.now)
-		}
-	}
-	if u.forced != nil {
-		before, appUsage = *u.forced, *u.forced
+	before, appUsage := e.countCalls(account, calls, req.now)
+	if e.usage.forced != nil {
+		before, appUsage = *e.usage.forced, *e.usage.forced
 	}
 	throttled := before.CallCount >= 100
+
 	if req.host == HostFacebook {
 		h.Set("X-App-Usage", mustJSON(appUsage))
 	}
@@ -110,7 +95,37 @@ func (e *Emulator) chargeUsage(req *graphRequest, account string, h http.Header)
 	if !throttled {
 		return nil
 	}
-	code := u.code
+	return e.throttleError(account)
+}
+
+// countCalls records calls for the app and the account and returns the higher usage before
+// them and the app's usage after them. Callers hold e.mu.
+func (e *Emulator) countCalls(account string, calls int, now time.Time) (before, appUsage Usage) {
+	u := &e.usage
+	if u.accounts == nil {
+		u.accounts = map[string][]time.Time{}
+	}
+	u.app = prune(u.app, now)
+	before = e.percent(len(u.app))
+	for range calls {
+		u.app = append(u.app, now)
+	}
+	appUsage = e.percent(len(u.app))
+	if account == "" {
+		return before, appUsage
+	}
+	u.accounts[account] = prune(u.accounts[account], now)
+	before = maxUsage(before, e.percent(len(u.accounts[account])))
+	for range calls {
+		u.accounts[account] = append(u.accounts[account], now)
+	}
+	return before, appUsage
+}
+
+// throttleError returns the configured throttling error, by default 80002 for reads of an
+// Instagram account (its Business Use Case limit) and 4 for other calls.
+func (e *Emulator) throttleError(account string) *graphError {
+	code := e.usage.code
 	if code == 0 {
 		code = e.opts.ThrottleCode
 	}
