@@ -49,6 +49,7 @@ func (c *accountsImportCmd) Run(ctx context.Context, s *streams, group *accounts
 	if c.ExpiresIn < 0 {
 		return &usageError{fmt.Errorf("--expires-in is %s: give a positive duration, or leave it out when the expiry is unknown", c.ExpiresIn)}
 	}
+
 	logger := commandLogger(&group.Config, s)
 	client, err := newClient(&group.Config, logger)
 	if err != nil {
@@ -62,6 +63,7 @@ func (c *accountsImportCmd) Run(ctx context.Context, s *streams, group *accounts
 	if c.ExpiresIn > 0 {
 		account.TokenExpiresAt = account.TokenIssuedAt.Add(c.ExpiresIn)
 	}
+
 	st, err := openStore(ctx, &group.Config)
 	if err != nil {
 		return err
@@ -211,6 +213,7 @@ func (c *accountsListCmd) Run(ctx context.Context, s *streams, group *accountsCm
 	if err != nil {
 		return err
 	}
+
 	views := make([]accountView, len(accounts))
 	for i, a := range accounts {
 		views[i] = accountView{ID: a.ID, Kind: a.Kind, Username: a.Username, Name: a.Name, UserID: a.UserID,
@@ -223,6 +226,7 @@ func (c *accountsListCmd) Run(ctx context.Context, s *streams, group *accountsCm
 	if c.JSON {
 		return writeJSON(s.stdout, views)
 	}
+
 	w := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tKIND\tUSERNAME\tNAME\tSTATUS\tTOKEN EXPIRES")
 	for _, v := range views {
@@ -267,8 +271,8 @@ func (c *accountsRemoveCmd) Run(ctx context.Context, s *streams, group *accounts
 	return err
 }
 
-// findAccount returns the account named by a username or id, with an error that says what to
-// do when there is none.
+// findAccount returns the account with the given username or id. A missing account is a usage
+// error that points at `igsource accounts list`.
 func findAccount(ctx context.Context, st *store.Store, name string) (*store.Account, error) {
 	account, err := st.AccountByName(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {

@@ -86,6 +86,7 @@ func openBackend(ctx context.Context, cfg *config.Config, logger *slog.Logger, r
 	if b.client, err = newClient(cfg, logger); err != nil {
 		return nil, err
 	}
+
 	var mediaMetrics *media.Metrics
 	var sourceMetrics *source.Metrics
 	if reg != nil {
@@ -111,6 +112,7 @@ func openBackend(ctx context.Context, cfg *config.Config, logger *slog.Logger, r
 	if err != nil {
 		return nil, fmt.Errorf("open the media store in %s: %w", cfg.MediaDir(), err)
 	}
+
 	b.source, err = source.New(source.Deps{Store: b.store, Client: b.client, Media: b.media, Logger: logger, Metrics: sourceMetrics})
 	if err != nil {
 		return nil, err

@@ -31,7 +31,7 @@ func (b *syncBuffer) String() string {
 }
 
 // startCommand runs args in the background until the test ends, and waits until its standard
-// output contains ready. It returns the output and a function that stops the command and
+// output or standard error contains ready. It returns the output and a function that stops the command and
 // returns its exit status.
 func startCommand(t *testing.T, ready string, args ...string) (*syncBuffer, *syncBuffer, func() int) {
 	t.Helper()
@@ -46,7 +46,7 @@ func startCommand(t *testing.T, ready string, args ...string) (*syncBuffer, *syn
 		return <-done
 	}
 	deadline := time.After(60 * time.Second)
-	for !strings.Contains(stdout.String(), ready) {
+	for !strings.Contains(stdout.String(), ready) && !strings.Contains(stderr.String(), ready) {
 		select {
 		case status := <-done:
 			cancel()

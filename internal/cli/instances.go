@@ -47,6 +47,7 @@ func (c *instancesListCmd) Run(ctx context.Context, s *streams, group *instances
 	if err != nil {
 		return err
 	}
+
 	usernames := make(map[int64]string, len(accounts))
 	for _, a := range accounts {
 		usernames[a.ID] = a.Username
@@ -59,6 +60,7 @@ func (c *instancesListCmd) Run(ctx context.Context, s *streams, group *instances
 	if c.JSON {
 		return writeJSON(s.stdout, views)
 	}
+
 	w := tabwriter.NewWriter(s.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tACCOUNT\tPAGE\tDEFAULT CACHE")
 	for _, v := range views {
@@ -157,8 +159,8 @@ func (c *instancesRemoveCmd) Run(ctx context.Context, s *streams, group *instanc
 	return err
 }
 
-// findInstance returns the instance with the given name, with an error that says what to do
-// when there is none.
+// findInstance returns the instance with the given name. A missing instance is a usage error
+// that points at `igsource instances list`.
 func findInstance(ctx context.Context, st *store.Store, name string) (*store.Instance, error) {
 	in, err := st.InstanceByName(ctx, name)
 	if errors.Is(err, store.ErrNotFound) {

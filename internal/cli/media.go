@@ -36,6 +36,7 @@ func (c *mediaPrefetchCmd) Run(ctx context.Context, s *streams, group *mediaCmd)
 		}
 		accountID = in.AccountID
 	}
+
 	var progress func(done, total int)
 	if isTerminal(s.stderr) {
 		bar := &progressBar{w: s.stderr}
@@ -120,8 +121,8 @@ func (c *cachePurgeCmd) Run(ctx context.Context, s *streams, group *cacheCmd) er
 		return err
 	}
 	commandLogger(&group.Config, s).Info("Query cache purged")
-	// NOTE: a running server also keeps results in memory, which this process cannot reach; those
-	// expire after their cache time, or restart the server to drop them at once.
+	// NOTE: a running server also keeps results in memory, which this process cannot reach.
+	// Those expire after their cache time, and a restart drops them at once.
 	_, err = fmt.Fprintln(s.stdout, "Stored query results deleted. A running server keeps its in-memory results until they expire or it restarts.")
 	return err
 }
