@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/igsource/igsource/internal/server"
 )
@@ -245,5 +246,20 @@ func TestHEADOverRealConnection(t *testing.T) {
 	}
 	if body, _ := io.ReadAll(resp.Body); len(body) != 0 {
 		t.Errorf("HEAD response has a body: %q", body)
+	}
+}
+
+func TestTwoServersShareRegistry(t *testing.T) {
+	registry := prometheus.NewRegistry()
+	first := server.New(server.Config{}, server.Deps{Source: fakeSource{}, Registry: registry})
+	second := server.New(server.Config{}, server.Deps{Source: fakeSource{}, Registry: registry})
+
+	(&fixture{srv: first}).do(t, http.MethodGet, "/healthz", "")
+	(&fixture{srv: second}).do(t, http.MethodGet, "/healthz", "")
+	rec := (&fixture{srv: first}).do(t, http.MethodGet, "/metrics", "")
+
+	want := `igsource_http_requests_total{route="GET /healthz",status="200"} 2`
+	if !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("metrics lack %s:\n%s", want, rec.Body)
 	}
 }
