@@ -41,7 +41,7 @@ var userFieldsInstagram = append(slices.Clone(userFieldsFacebook), "user_id", "a
 // DefaultMediaFields returns the media fields the client requests on kind's host when a call
 // passes no fields, including album children by field expansion. Both hosts serve the same
 // media fields today, and the kind parameter lets them differ without changing callers.
-func DefaultMediaFields(_ Kind) []string {
+func DefaultMediaFields(kind Kind) []string {
 	return slices.Clone(mediaFields)
 }
 
