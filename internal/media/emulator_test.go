@@ -232,3 +232,40 @@ func TestEmulatorConcurrentDownloadOnce(t *testing.T) {
 		t.Errorf("CDN calls = %d, want 1", got)
 	}
 }
+
+func TestEmulatorVideoServed(t *testing.T) {
+	env := newEmulatorEnv(t)
+	var id string
+	for _, m := range env.emu.MediaIDs(env.emu.Accounts().CreatorUserID) {
+		if _, err := env.emu.CDNURL(m, emulator.VariantThumb, testStart); err == nil {
+			id = m
+			break
+		}
+	}
+	if id == "" {
+		t.Fatalf("the emulator has no video media")
+	}
+	link, err := env.emu.CDNURL(id, emulator.VariantFile, testStart.Add(time.Hour))
+	if err != nil {
+		t.Fatalf("CDNURL: %v", err)
+	}
+	ref := Ref{AccountID: 1, MediaID: id, Variant: VariantFile}
+	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Video: true, Resolvable: true}}); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	want := env.cdnFile(t, id)
+
+	resp := env.get(t, http.MethodGet, "/media/"+ref.String()+".mp4", http.Header{"Range": {"bytes=100-199"}})
+	if resp.StatusCode != http.StatusPartialContent {
+		t.Fatalf("status = %d, want 206", resp.StatusCode)
+	}
+	if got := resp.Header.Get("Content-Type"); got != "video/mp4" {
+		t.Errorf("Content-Type = %q, want video/mp4", got)
+	}
+	if got := readBody(t, resp); !bytes.Equal(got, want[100:200]) {
+		t.Errorf("range body differs from the CDN file's bytes 100-199")
+	}
+	if got := env.store.URL(ref); !strings.HasSuffix(got, "/media/"+ref.String()+".mp4") {
+		t.Errorf("URL = %q, want a .mp4 URL", got)
+	}
+}

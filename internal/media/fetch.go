@@ -128,6 +128,9 @@ func (s *Store) writeTemp(ref Ref, body io.Reader, limit int64, video bool) (_ *
 
 // checkContent returns the file's content type, after checking that an image decodes as a
 // JPEG, PNG or GIF and that a video sniffs as video.
+//
+// NOTE: WebP is rejected, because its decoder lives in golang.org/x/image, which igsource does
+// not depend on. The Graph API's image links serve JPEG.
 func checkContent(f *os.File, video bool) (string, error) {
 	head := make([]byte, sniffLen)
 	n, err := f.ReadAt(head, 0)

@@ -132,12 +132,12 @@ func isPublic(addr netip.Addr) bool {
 
 // client returns an HTTP client that fetches only what the guard allows. It uses no proxy,
 // because a proxy would connect on the guard's behalf to addresses that the guard never checks.
-func (g *guard) client() *http.Client {
+func (g *guard) client(downloads int) *http.Client {
 	transport := &http.Transport{
 		Proxy:                  nil,
 		DialContext:            g.dialContext,
 		ForceAttemptHTTP2:      true,
-		MaxIdleConnsPerHost:    DefaultDownloads,
+		MaxIdleConnsPerHost:    downloads,
 		IdleConnTimeout:        90 * time.Second,
 		TLSHandshakeTimeout:    DefaultTimeout / 4,
 		MaxResponseHeaderBytes: 64 << 10,

@@ -105,9 +105,11 @@ type Store struct {
 
 	evictMu sync.Mutex
 
-	ctx    context.Context // cancelled by Close; parent of background downloads
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	ctx     context.Context // cancelled by Close; parent of background downloads
+	cancel  context.CancelFunc
+	closeMu sync.Mutex // orders wg.Add after Close's Wait, which WaitGroup requires
+	closed  bool
+	wg      sync.WaitGroup
 }
 
 // New returns a Store that keeps its files in cfg.Dir and its records in index. It creates the
@@ -132,7 +134,7 @@ func New(cfg Config, index Index) (*Store, error) {
 		log:     cfg.Logger,
 		clock:   cfg.Clock,
 		guard:   g,
-		client:  g.client(),
+		client:  g.client(cfg.Downloads),
 		metrics: cfg.Metrics,
 		slots:   make(chan struct{}, cfg.Downloads),
 		videos:  make(map[Ref]bool),
@@ -196,6 +198,9 @@ func (s *Store) currentResolver() Resolver {
 
 // Close stops background downloads and waits for them to end.
 func (s *Store) Close() error {
+	s.closeMu.Lock()
+	s.closed = true
+	s.closeMu.Unlock()
 	s.cancel()
 	s.wg.Wait()
 	return nil

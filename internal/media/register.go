@@ -77,8 +77,10 @@ func (s *Store) checkRegistration(reg Registration) error {
 // downloadInBackground downloads ref unless its file is already on disk. Errors are logged
 // by the download; a later request tries again.
 func (s *Store) downloadInBackground(ref Ref) {
-	if s.ctx.Err() != nil {
-		return // closed
+	s.closeMu.Lock()
+	defer s.closeMu.Unlock()
+	if s.closed {
+		return
 	}
 	s.wg.Add(1)
 	go func() {
