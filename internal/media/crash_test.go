@@ -215,6 +215,16 @@ func TestCrashLeavesNoPartialFile(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	for _, name := range dirFiles(t, dir) {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("read %s: %v", name, err)
+		}
+		ref, _, _ := strings.Cut(name, ".")
+		if !bytes.Equal(got, want[ref]) {
+			t.Errorf("file %s on disk: %d bytes differ from the CDN's %d bytes", name, len(got), len(want[ref]))
+		}
+	}
 }
 
 // waitMidDownload returns once one download has finished and another has written part of
