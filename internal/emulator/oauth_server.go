@@ -9,6 +9,27 @@ import (
 	"github.com/igsource/igsource/internal/instagram"
 )
 
+// Meta's OAuth behaviour that the emulator reproduces, each with the test that shows it:
+//
+//	Behaviour                                                      Test
+//	Instagram Login redirects to redirect_uri?code=…&state=…#_;    TestOAuthInstagramRedirect
+//	the trailing #_ is not part of the code.
+//	A declined login redirects with error=access_denied,           TestOAuthInstagramDeny
+//	error_reason=user_denied and error_description.
+//	The code exchange is flat, with user_id the app-scoped id as   TestOAuthCodeExchangeShape
+//	a bare 17-digit number and permissions as an array; the
+//	short-lived token lasts one hour.
+//	Codes are single-use, valid one hour, and need the same        TestOAuthCodeExchangeRejects
+//	redirect_uri byte for byte; failures use the legacy shape
+//	{"error_type","code","error_message"}, not the Graph envelope.
+//	ig_exchange_token gives a token with expires_in 5183944.       TestOAuthLongLivedExchange
+//	ig_refresh_token works by GET only, on tokens at least 24      TestOAuthRefresh
+//	hours old and unexpired; expired or revoked tokens fail with
+//	190 and subcode 463, 460 or 0.
+//	Facebook Login: dialog, code exchange, fb_exchange_token for   TestOAuthFacebookFlow
+//	a 60-day user token, and /me/accounts with it.
+//	App ids, secrets and registered redirect URIs are checked.     TestOAuthAppCredentials
+
 // Path prefixes of the hosts that serve Meta's login pages and the Instagram Login code exchange.
 const (
 	prefixInstagramAPI = "/api.instagram.com"
