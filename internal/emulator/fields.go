@@ -121,6 +121,22 @@ func (p *fieldParser) modifier(f *field) *graphError {
 	return nil
 }
 
+// formatFields writes a selection back in Graph syntax, such as "id,children.limit(2){id}".
+func formatFields(fields []field) string {
+	parts := make([]string, 0, len(fields))
+	for _, f := range fields {
+		s := f.Name
+		if f.Limit > 0 {
+			s += ".limit(" + strconv.Itoa(f.Limit) + ")"
+		}
+		if f.HasSub {
+			s += "{" + formatFields(f.Sub) + "}"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ",")
+}
+
 // checkFields rejects names that the node type does not have.
 func checkFields(fields []field, allowed map[string]bool, nodeType string) *graphError {
 	for _, f := range fields {

@@ -157,7 +157,7 @@ func (e *Emulator) serveHashtagMedia(req *graphRequest) graphResult {
 
 	list := e.hashtagMedia(h, req.endpoint == EndpointHashtagRecent, req.now)
 	start, end := min(offset, len(list)), min(offset+limit, len(list))
-	rc := renderContext{e: e, now: req.now}
+	rc := renderContext{e: e, now: req.now, req: req}
 	data := make([]*object, 0, end-start)
 	for _, m := range list[start:end] {
 		data = append(data, rc.media(m, fields))

@@ -29,7 +29,7 @@ func (e *Emulator) serveMediaList(req *graphRequest) graphResult {
 		return graphResult{err: gerr}
 	}
 
-	rc := renderContext{e: e, now: req.now}
+	rc := renderContext{e: e, now: req.now, req: req}
 	data := make([]*object, 0, end-start)
 	for _, m := range list[start:end] {
 		data = append(data, rc.media(m, fields))
@@ -106,7 +106,7 @@ func (e *Emulator) serveChildren(req *graphRequest) graphResult {
 	if gerr != nil {
 		return graphResult{err: gerr}
 	}
-	rc := renderContext{e: e, now: req.now}
+	rc := renderContext{e: e, now: req.now, req: req}
 	data := make([]*object, 0, len(m.Children))
 	for _, k := range m.Children {
 		data = append(data, rc.media(k, fields))

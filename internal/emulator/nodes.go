@@ -79,13 +79,9 @@ func (e *Emulator) serveNode(req *graphRequest) graphResult {
 // renderNode renders the node with this id, or fails with Meta's not-found error when it does
 // not exist or the token cannot read it.
 func (e *Emulator) renderNode(req *graphRequest, id string, fields []field) (*object, *graphError) {
-	rc := renderContext{e: e, now: req.now}
+	rc := renderContext{e: e, now: req.now, req: req}
 	if a := e.data.findAccount(id); a != nil && e.canReadAccount(req, a) {
-		allowed := instagramUserFields
-		if req.host == HostFacebook {
-			allowed = facebookUserFields
-		}
-		if gerr := checkFields(fields, allowed, nodeUser); gerr != nil {
+		if gerr := checkUserFields(fields, req.host); gerr != nil {
 			return nil, gerr
 		}
 		return rc.user(a, id, fields), nil

@@ -142,3 +142,19 @@ func (e *Emulator) pagingLink(req *graphRequest, limit int, extra ...string) str
 }
 
 func base64URL(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// edgeLink returns the next link of an edge expanded inside a node, such as the media of a
+// user: access_token, fields, limit and after, percent-encoded as in pagingLink.
+func (e *Emulator) edgeLink(req *graphRequest, path, fields string, limit int, after string) string {
+	var b strings.Builder
+	b.WriteString(e.baseURL + req.host.prefix())
+	if req.version != "" {
+		b.WriteString("/" + req.version)
+	}
+	b.WriteString("/" + path + "?access_token=" + url.QueryEscape(req.token))
+	if fields != "" {
+		b.WriteString("&fields=" + url.QueryEscape(fields))
+	}
+	b.WriteString("&limit=" + strconv.Itoa(limit) + "&after=" + url.QueryEscape(after))
+	return b.String()
+}

@@ -174,3 +174,28 @@ func TestSinceUntilInclusive(t *testing.T) {
 		t.Errorf("ids in [since, until] (-want +got):\n%s", diff)
 	}
 }
+
+func TestMediaFieldExpansion(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	want := f.e.MediaIDs(f.accounts.BusinessUserID)
+	body := get(t, f.fb("/"+f.accounts.BusinessUserID, "fields", "username,media.limit(3){id,media_type}")).okObject(t)
+	media := body["media"].(map[string]any)
+	var got []string
+	for _, item := range data(t, media) {
+		got = append(got, item["id"].(string))
+	}
+	if diff := cmp.Diff(want[:3], got); diff != "" {
+		t.Errorf("expanded media ids (-want +got):\n%s", diff)
+	}
+	next := media["paging"].(map[string]any)["next"].(string)
+	if !strings.Contains(next, "fields=id%2Cmedia_type") {
+		t.Errorf("next = %s, want the sub-selection as fields", next)
+	}
+	page := data(t, get(t, next).okObject(t))
+	if len(page) != 3 || page[0]["id"] != want[3] {
+		t.Errorf("next page starts %v with %d items, want %s and 3 items", page[0]["id"], len(page), want[3])
+	}
+	if page[0]["media_type"] == nil {
+		t.Error("next page lost the sub-selection's media_type")
+	}
+}

@@ -30,10 +30,33 @@ var (
 // only, ig_id on graph.facebook.com only.
 var (
 	instagramUserFields = setOf("id", "user_id", "username", "name", "account_type",
-		"profile_picture_url", "followers_count", "follows_count", "media_count", "biography", "website")
+		"profile_picture_url", "followers_count", "follows_count", "media_count", "biography",
+		"website", "media")
+	// NOTE: business_discovery, mentioned_media and the other field-style edges of Meta's IG
+	// User are not emulated; requesting them fails as a nonexisting field.
 	facebookUserFields = setOf("id", "ig_id", "username", "name", "profile_picture_url",
-		"followers_count", "follows_count", "media_count", "biography", "website")
+		"followers_count", "follows_count", "media_count", "biography", "website", "media")
 )
+
+// checkUserFields validates an IG User selection on host, the media edge's sub-selection
+// included.
+func checkUserFields(fields []field, host Host) *graphError {
+	allowed := instagramUserFields
+	if host == HostFacebook {
+		allowed = facebookUserFields
+	}
+	if err := checkFields(fields, allowed, nodeUser); err != nil {
+		return err
+	}
+	for _, f := range fields {
+		if f.Name == "media" {
+			if err := checkMediaFields(f.Sub, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
 
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
@@ -47,6 +70,7 @@ func setOf(names ...string) map[string]bool {
 type renderContext struct {
 	e   *Emulator
 	now time.Time
+	req *graphRequest
 }
 
 // checkMediaFields validates a media selection, children's sub-selection included.
@@ -188,6 +212,10 @@ func (rc renderContext) children(m *mediaItem, f field) (any, bool) {
 func (rc renderContext) user(a *igAccount, addressed string, fields []field) *object {
 	o := &object{}
 	for _, f := range withID(fields) {
+		if f.Name == "media" {
+			o.set("media", rc.mediaEdge(a, f))
+			continue
+		}
 		if v, ok := rc.userField(a, addressed, f.Name); ok {
 			o.set(f.Name, v)
 		}
@@ -232,4 +260,38 @@ func legacyID(id string) int64 {
 		n = n*10 + int64(c-'0')
 	}
 	return n
+}
+
+// mediaEdge renders the first page of the account's media for field expansion such as
+// media.limit(5){id,caption}, with cursors and a next link to the /media edge.
+func (rc renderContext) mediaEdge(a *igAccount, f field) *object {
+	list := a.visibleMedia()
+	if len(list) > rc.e.opts.MediaCap {
+		list = list[:rc.e.opts.MediaCap]
+	}
+	limit := defaultLimit
+	if f.Limit > 0 {
+		limit = min(f.Limit, maxMediaLimit)
+	}
+	end := min(limit, len(list))
+	data := make([]*object, 0, end)
+	for _, m := range list[:end] {
+		data = append(data, rc.media(m, f.Sub))
+	}
+	edge := &object{}
+	edge.set("data", data)
+	if end == 0 {
+		return edge
+	}
+	after := encodeCursor(list[end-1])
+	cursors := &object{}
+	cursors.set("before", encodeCursor(list[0]))
+	cursors.set("after", after)
+	paging := &object{}
+	paging.set("cursors", cursors)
+	if end < len(list) {
+		paging.set("next", rc.e.edgeLink(rc.req, a.ID+"/media", formatFields(f.Sub), limit, after))
+	}
+	edge.set("paging", paging)
+	return edge
 }
