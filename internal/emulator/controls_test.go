@@ -112,6 +112,18 @@ func TestCallCounters(t *testing.T) {
 	}
 }
 
+func TestCallCountersWithInvalidToken(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	if err := f.e.RevokeToken(f.tokens.Instagram, 460); err != nil {
+		t.Fatalf("RevokeToken: %v", err)
+	}
+	f.e.ResetCalls()
+	get(t, f.ig("/me/media")).graphErr(t, http.StatusBadRequest)
+	if n := f.e.Calls(emulator.EndpointMediaList); n != 1 {
+		t.Errorf("Calls(media_list) = %d after a call with a revoked token, want 1", n)
+	}
+}
+
 func TestRequestLogRedactsToken(t *testing.T) {
 	f := newFixture(t, emulator.Options{})
 	f.e.ResetCalls()

@@ -77,5 +77,6 @@
 // in an Authorization header with 401 for token errors there (TestBearerToken,
 // TestTokenWrongHost), expired and revoked sessions (TestExpiredToken, TestRevokedToken), the
 // not-found error 100/33 (TestUnknownObject, TestDeleteMedia), nodes that always carry their id
-// (TestIDAlwaysReturned) and Range requests on the CDN (TestCDNRangeRequest).
+// (TestIDAlwaysReturned), media expanded inside the IG User node (TestMediaFieldExpansion) and
+// Range requests on the CDN (TestCDNRangeRequest).
 package emulator

@@ -205,7 +205,21 @@ func (e *Emulator) classify(req *graphRequest) Endpoint {
 	if len(s) == 1 {
 		return e.nodeEndpoint(node)
 	}
+	if node == "" {
+		return meEdgeEndpoint(s[1]) // an invalid token still counts as a call of its endpoint
+	}
 	return edgeEndpoint(e.nodeEndpoint(node), s[1])
+}
+
+// meEdgeEndpoint names the endpoint of /me/{edge} without resolving /me.
+func meEdgeEndpoint(edge string) Endpoint {
+	switch edge {
+	case "media":
+		return EndpointMediaList
+	case "accounts":
+		return EndpointAccounts
+	}
+	return ""
 }
 
 // nodeEndpoint returns the endpoint that reads the node with this id.
