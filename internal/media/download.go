@@ -24,8 +24,8 @@ var (
 // Concurrent callers for one ref share one download, which runs on the store's context so
 // that a caller that goes away does not cancel it for the others.
 func (s *Store) file(ctx context.Context, ref Ref) (*store.MediaFile, error) {
-	row, err := s.downloaded(ctx, ref)
-	if err != nil || row != nil {
+	row, onDisk, err := s.lookup(ctx, ref)
+	if err != nil || onDisk {
 		return row, err
 	}
 	ch := s.flight.DoChan(ref.String(), func() (any, error) {
@@ -42,30 +42,31 @@ func (s *Store) file(ctx context.Context, ref Ref) (*store.MediaFile, error) {
 	}
 }
 
-// downloaded returns ref's row when its file is on disk, nil when it still has to be
-// downloaded, errNotRegistered for an unknown ref and errGone for deleted media.
-func (s *Store) downloaded(ctx context.Context, ref Ref) (*store.MediaFile, error) {
+// lookup returns ref's index row and whether its file is on disk. An unknown ref is
+// errNotRegistered and deleted media is errGone. A row whose file is missing has its download
+// record cleared, so that the file is downloaded again.
+func (s *Store) lookup(ctx context.Context, ref Ref) (*store.MediaFile, bool, error) {
 	row, err := s.index.MediaFile(ctx, ref.String())
 	if isIndexNotFound(err) {
-		return nil, errNotRegistered
+		return nil, false, errNotRegistered
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read media index row %s: %w", ref, err)
+		return nil, false, fmt.Errorf("read media index row %s: %w", ref, err)
 	}
 	if row.Gone {
-		return nil, errGone
+		return nil, false, errGone
 	}
 	if row.Path == "" {
-		return nil, nil
+		return row, false, nil
 	}
 	if _, err := os.Stat(filepath.Join(s.cfg.Dir, row.Path)); err == nil {
-		return row, nil
+		return row, true, nil
 	}
 	s.log.Warn("Media file is missing; downloading it again", "ref", ref.String(), "path", row.Path)
 	if err := s.index.ClearMediaDownload(ctx, ref.String()); err != nil {
-		return nil, fmt.Errorf("clear download of %s: %w", ref, err)
+		return nil, false, fmt.Errorf("clear download of %s: %w", ref, err)
 	}
-	return nil, nil
+	return row, false, nil
 }
 
 // download fetches ref from its CDN link, re-resolving the link once when it has expired or
@@ -78,22 +79,19 @@ func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error)
 		return nil, ctx.Err()
 	}
 	// Another download of this ref may have finished while this one waited for a slot.
-	if row, err := s.downloaded(ctx, ref); err != nil || row != nil {
+	row, onDisk, err := s.lookup(ctx, ref)
+	if err != nil || onDisk {
 		return row, err
 	}
-	row, err := s.index.MediaFile(ctx, ref.String())
-	if err != nil {
-		return nil, fmt.Errorf("read media index row %s: %w", ref, err)
-	}
 	f, err := s.fetchFresh(ctx, ref, row)
-	if errors.Is(err, errCDNNotFound) {
+	switch {
+	case errors.Is(err, errGone):
+		return nil, err // the resolver reported the deletion, and markGone logged it
+	case errors.Is(err, errCDNNotFound) && !row.Resolvable:
+		// Without a resolver to ask, the CDN's 404 is the only sign of a deletion.
 		s.markGone(ctx, ref)
 		return nil, errGone
-	}
-	if errors.Is(err, errGone) {
-		return nil, err // the resolver reported the deletion, and markGone logged it
-	}
-	if err != nil {
+	case err != nil:
 		s.logFailure(ref, err)
 		return nil, err
 	}

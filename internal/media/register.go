@@ -15,10 +15,12 @@ import (
 // under the store's download limit.
 //
 // A registration with an invalid ref or a link that the guard rejects is skipped and logged.
-// The others are still recorded, and the returned *apperr.Error names the skipped refs.
+// The others are still recorded, and the returned *apperr.Error wraps the reasons of the
+// skipped refs.
 func (s *Store) Register(ctx context.Context, regs []Registration) error {
 	files := make([]store.MediaFile, 0, len(regs))
 	var invalid []error
+	var background []Ref
 	for _, reg := range regs {
 		if err := s.checkRegistration(reg); err != nil {
 			s.metrics.rejected()
@@ -35,29 +37,37 @@ func (s *Store) Register(ctx context.Context, regs []Registration) error {
 			Video:      reg.Video,
 			Resolvable: reg.Resolvable,
 		})
+		if !reg.Resolvable {
+			background = append(background, reg.Ref)
+		}
 	}
 	if len(files) > 0 {
 		if err := s.index.UpsertMediaFiles(ctx, files); err != nil {
 			return fmt.Errorf("register %d media files: %w", len(files), err)
 		}
 	}
-	s.videoMu.Lock()
-	for _, reg := range regs {
-		if reg.Video {
-			s.videos[reg.Ref] = true
-		}
-	}
-	s.videoMu.Unlock()
-	for _, reg := range regs {
-		if !reg.Resolvable && s.checkRegistration(reg) == nil {
-			s.downloadInBackground(reg.Ref)
-		}
+	s.rememberVideos(regs)
+	for _, ref := range background {
+		s.downloadInBackground(ref)
 	}
 	if len(invalid) > 0 {
 		return apperr.Wrap(errors.Join(invalid...), apperr.Invalid,
 			"%d of %d media registrations were skipped; the server log names them", len(invalid), len(regs))
 	}
 	return nil
+}
+
+// rememberVideos records which refs are videos, for the extension of URL.
+func (s *Store) rememberVideos(regs []Registration) {
+	s.videoMu.Lock()
+	defer s.videoMu.Unlock()
+	for _, reg := range regs {
+		if reg.Video {
+			s.videos[reg.Ref] = true
+		} else {
+			delete(s.videos, reg.Ref)
+		}
+	}
 }
 
 func (s *Store) checkRegistration(reg Registration) error {
