@@ -18,6 +18,10 @@ const SessionCookie = "igsource_admin_session"
 // sessionLifetime bounds how long an admin session lasts without a new login.
 const sessionLifetime = 12 * time.Hour
 
+// maxSessions bounds the sessions kept in memory. A client that sends Basic auth without
+// keeping cookies starts a session per request; past the bound, the oldest sessions go first.
+const maxSessions = 1000
+
 // adminAuth authenticates admin requests with HTTP Basic auth (any user name, the configured
 // password) and then with a session cookie it issues.
 type adminAuth struct {
@@ -85,9 +89,24 @@ func (a *adminAuth) create(now time.Time) string {
 			delete(a.sessions, id)
 		}
 	}
+	for len(a.sessions) >= maxSessions {
+		a.dropOldest()
+	}
 	id := rand.Text()
 	a.sessions[id] = now.Add(sessionLifetime)
 	return id
+}
+
+// dropOldest deletes the session that expires first. Callers hold a.mu.
+func (a *adminAuth) dropOldest() {
+	var oldest string
+	var first time.Time
+	for id, expiry := range a.sessions {
+		if oldest == "" || expiry.Before(first) {
+			oldest, first = id, expiry
+		}
+	}
+	delete(a.sessions, oldest)
 }
 
 // sessionKey carries the admin session id in a request's context.

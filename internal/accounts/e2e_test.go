@@ -379,3 +379,46 @@ func TestTokensNeverInPlainText(t *testing.T) {
 		t.Error("log contains the app secret")
 	}
 }
+
+func TestReconnectUpdatesInPlace(t *testing.T) {
+	s := newStack(t)
+	if status, page := s.connect(t, "instagram"); status != http.StatusOK {
+		t.Fatalf("connect: status %d, page %s", status, page)
+	}
+	first := s.onlyAccount(t)
+	instance := &store.Instance{Name: "blog", AccountID: first.ID}
+	if err := s.store.CreateInstance(t.Context(), instance); err != nil {
+		t.Fatalf("CreateInstance: %v", err)
+	}
+	if err := s.emu.RevokeToken(first.Token, 460); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(55 * 24 * time.Hour)
+	if _, err := s.svc.Refresher().RefreshDue(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.onlyAccount(t).Status; got != store.StatusNeedsReauth {
+		t.Fatalf("status after a revoked token = %q, want needs_reauth", got)
+	}
+
+	if status, page := s.connect(t, "instagram"); status != http.StatusOK {
+		t.Fatalf("reconnect: status %d, page %s", status, page)
+	}
+	second := s.onlyAccount(t)
+	if second.ID != first.ID {
+		t.Errorf("account id after reconnect = %d, want %d", second.ID, first.ID)
+	}
+	if second.Status != store.StatusActive || second.StatusMessage != "" {
+		t.Errorf("status after reconnect = %q %q, want active without a message", second.Status, second.StatusMessage)
+	}
+	if second.Token == first.Token {
+		t.Error("token unchanged after reconnect")
+	}
+	got, err := s.store.Instance(t.Context(), instance.ID)
+	if err != nil {
+		t.Fatalf("instance after reconnect: %v", err)
+	}
+	if got.AccountID != first.ID {
+		t.Errorf("instance account = %d, want %d", got.AccountID, first.ID)
+	}
+}

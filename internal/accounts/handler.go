@@ -17,6 +17,8 @@ import (
 
 // Handler serves the admin routes of accounts:
 //
+//	GET  /admin/accounts                    HTML page: accounts, status, connect and refresh actions
+//	POST /admin/accounts/{id}/refresh       the page's refresh button; returns to the page
 //	GET  /admin/connect/{kind}              redirect to Meta's login (kind instagram or facebook)
 //	GET  /admin/oauth/callback              Meta's redirect back; finishes the connection
 //	GET  /admin/api/accounts                accounts with status and expiry, never a token
@@ -45,6 +47,8 @@ func NewHandler(svc *Service, adminPassword string) *Handler {
 
 // Register adds the routes to mux, for a server that serves other routes under /admin/.
 func (h *Handler) Register(mux Registrar) {
+	mux.Handle("GET /admin/accounts", h.auth.require(http.HandlerFunc(h.page)))
+	mux.Handle("POST /admin/accounts/{id}/refresh", h.auth.require(http.HandlerFunc(h.refreshForm)))
 	mux.Handle("GET /admin/connect/{kind}", h.auth.require(http.HandlerFunc(h.connect)))
 	mux.Handle("GET /admin/oauth/callback", h.auth.require(http.HandlerFunc(h.callback)))
 	mux.Handle("GET /admin/api/accounts", h.auth.require(http.HandlerFunc(h.list)))
@@ -233,6 +237,7 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
 <body>
 <h1>{{.Title}}</h1>
 <p>{{.Message}}</p>
+<p><a href="/admin/accounts">Accounts</a></p>
 </body>
 </html>
 `))

@@ -208,3 +208,70 @@ func TestHandlerRefreshRejectsCrossSite(t *testing.T) {
 		t.Errorf("status = %d, want 400", resp.StatusCode)
 	}
 }
+
+func TestHandlerAccountsPage(t *testing.T) {
+	env := newConnectEnv(t)
+	env.store = newMemStore(
+		igAccount(1, "IGAA-secret-token", date("2024-01-01T00:00:00Z"), date("2024-03-01T00:00:00Z")),
+		store.Account{ID: 2, Kind: instagram.KindFacebook, Username: "cafe", Token: "EAA-secret-token",
+			Status: store.StatusNeedsReauth, StatusMessage: "Meta rejected <the> token."})
+	svc, err := accounts.New(accounts.Options{Store: env.store, Meta: env.meta, Clock: env.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(accounts.NewHandler(svc, adminPassword))
+	defer srv.Close()
+
+	resp, body := get(t, adminClient(t), srv.URL+"/admin/accounts", adminPassword)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d, want 200", resp.StatusCode)
+	}
+	for _, want := range []string{
+		"@user1", "2024-03-01T00:00:00Z", `action="/admin/accounts/1/refresh"`,
+		"needs_reauth: Meta rejected &lt;the&gt; token.", `<a href="/admin/connect/facebook">Reconnect</a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "secret-token") {
+		t.Errorf("page shows a token:\n%s", body)
+	}
+}
+
+func TestHandlerRefreshForm(t *testing.T) {
+	env := newRefresherEnv(t, date("2024-02-25T00:00:00Z"),
+		igAccount(1, "IGAA-1", date("2024-01-01T00:00:00Z"), date("2024-03-01T00:00:00Z")))
+	svc, err := accounts.New(accounts.Options{Store: env.store, Meta: env.meta, Clock: env.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(accounts.NewHandler(svc, adminPassword))
+	defer srv.Close()
+	tests := []struct {
+		name       string
+		origin     string
+		wantStatus int
+		wantToken  string
+	}{
+		{"other site", "https://evil.example", http.StatusBadRequest, "IGAA-1"},
+		{"same origin", srv.URL, http.StatusSeeOther, "IGAA-refreshed-1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/admin/accounts/1/refresh", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.SetBasicAuth("admin", adminPassword)
+			req.Header.Set("Origin", tt.origin)
+			resp, _ := do(t, adminClient(t), req)
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
+			}
+			if got := env.store.get(1).Token; got != tt.wantToken {
+				t.Errorf("stored token = %q, want %q", got, tt.wantToken)
+			}
+		})
+	}
+}
