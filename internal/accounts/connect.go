@@ -127,14 +127,14 @@ func (s *Service) denied(ctx context.Context, session string, params url.Values)
 	}
 	s.log.Info("Account connection declined", "error_code", params.Get("error"),
 		"error_reason", params.Get("error_reason"))
+	reason := firstNonEmpty(params.Get("error_description"), params.Get("error_reason"), "no reason given")
 	if params.Get("error") == "access_denied" {
 		return apperr.New(apperr.Invalid, "the connection was declined at %s (%s). igsource needs "+
 			"read access to the account's profile and media: start the connection again and choose "+
-			"Allow", kindName(kind), params.Get("error_description"))
+			"Allow", kindName(kind), reason)
 	}
 	return apperr.New(apperr.Invalid, "%s returned an error instead of a code: %s (%s); check the "+
-		"app's settings, then start the connection again", kindName(kind), params.Get("error"),
-		params.Get("error_description"))
+		"app's settings, then start the connection again", kindName(kind), params.Get("error"), reason)
 }
 
 // stateProblem returns the reason a state was rejected, in a site owner's words.

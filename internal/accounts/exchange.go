@@ -112,7 +112,9 @@ func codeError(kind instagram.Kind, err error) error {
 	}
 	msg := metaMessage(err)
 	if msg == "" {
-		msg = "no message"
+		// The call failed before Meta answered, such as for a missing app secret.
+		return apperr.New(apperr.Invalid, "exchanging the %s authorization code failed: %v; check the "+
+			"app settings, then start the connection again", kindName(kind), err)
 	}
 	return apperr.Wrap(err, apperr.Invalid, "%s did not accept the authorization code (%s). A code "+
 		"works once, for one hour, with the exact redirect URI of the app: start the connection again",

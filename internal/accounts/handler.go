@@ -73,16 +73,17 @@ func sessionFrom(ctx context.Context) string {
 
 func (h *Handler) connect(w http.ResponseWriter, r *http.Request) {
 	kind, err := ParseKind(r.PathValue("kind"))
-	if err == nil {
-		var target string
-		target, err = h.svc.StartConnect(r.Context(), kind, sessionFrom(r.Context()))
-		if err == nil {
-			http.Redirect(w, r, target, http.StatusFound)
-			return
-		}
+	if err != nil {
+		writeProblem(w, r, http.StatusBadRequest, "The connection could not start", apperr.MessageOf(err))
+		return
 	}
-	h.logError(r, "Starting an account connection failed", err)
-	writeProblem(w, r, apperr.HTTPStatus(apperr.CodeOf(err)), "The connection could not start", apperr.MessageOf(err))
+	target, err := h.svc.StartConnect(r.Context(), kind, sessionFrom(r.Context()))
+	if err != nil {
+		h.logError(r, "Starting an account connection failed", err)
+		writeProblem(w, r, apperr.HTTPStatus(apperr.CodeOf(err)), "The connection could not start", apperr.MessageOf(err))
+		return
+	}
+	http.Redirect(w, r, target, http.StatusFound)
 }
 
 func (h *Handler) callback(w http.ResponseWriter, r *http.Request) {

@@ -84,10 +84,10 @@ func NewRefresher(opts RefresherOptions) (*Refresher, error) {
 		metrics:    m,
 		margin:     orDefault(opts.Margin, DefaultRefreshMargin),
 		interval:   orDefault(opts.Interval, DefaultRefreshInterval),
-		attempts:   max(opts.Attempts, 0),
+		attempts:   opts.Attempts,
 		retryDelay: orDefault(opts.RetryDelay, DefaultRetryDelay),
 	}
-	if r.attempts == 0 {
+	if r.attempts <= 0 {
 		r.attempts = DefaultRefreshAttempts
 	}
 	if r.clock == nil {
