@@ -31,6 +31,7 @@ func (s *Service) StartConnect(ctx context.Context, kind instagram.Kind, session
 		return "", apperr.New(apperr.Invalid, "%s Login is not configured: set the %s app id, app "+
 			"secret and the OAuth redirect URI in the configuration", kindName(kind), kindName(kind))
 	}
+
 	authorize, err := url.Parse(base)
 	if err != nil {
 		return "", fmt.Errorf("start connect: invalid authorization URL %q: %w", base, err)
@@ -39,6 +40,7 @@ func (s *Service) StartConnect(ctx context.Context, kind instagram.Kind, session
 	if err := s.store.CreateOAuthState(ctx, state, string(kind), session, s.clock.Now()); err != nil {
 		return "", fmt.Errorf("start connect: store state: %w", err)
 	}
+
 	q := url.Values{
 		"client_id":     {appID},
 		"redirect_uri":  {s.opts.RedirectURI},

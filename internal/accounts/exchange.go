@@ -19,6 +19,7 @@ func (s *Service) finishInstagram(ctx context.Context, code string) (*store.Acco
 	if err != nil {
 		return nil, upstreamError(err, "exchanging the Instagram token for a long-lived one failed")
 	}
+
 	issuedAt := s.clock.Now()
 	me, err := s.meta.InstagramMe(ctx, long.AccessToken)
 	if err != nil {
@@ -28,6 +29,7 @@ func (s *Service) finishInstagram(ctx context.Context, code string) (*store.Acco
 		return nil, apperr.New(apperr.Upstream, "Instagram sent no user_id for @%s; connect again, "+
 			"and if it persists check that the account is a Business or Creator account", me.Username)
 	}
+
 	lifetime := long.ExpiresIn
 	if lifetime <= 0 {
 		lifetime = fallbackLifetime
@@ -61,6 +63,7 @@ func (s *Service) finishFacebook(ctx context.Context, code string) (*store.Accou
 	if err != nil {
 		return nil, upstreamError(err, "exchanging the Facebook token for a long-lived one failed")
 	}
+
 	issuedAt := s.clock.Now()
 	me, err := s.meta.FacebookMe(ctx, long.AccessToken)
 	if err != nil {
@@ -70,13 +73,8 @@ func (s *Service) finishFacebook(ctx context.Context, code string) (*store.Accou
 	if err != nil {
 		return nil, upstreamError(err, "reading the Facebook Pages failed")
 	}
-	var linked *store.Page
-	for i := range pages {
-		if pages[i].UserID != "" {
-			linked = &pages[i]
-			break
-		}
-	}
+
+	linked := firstLinkedPage(pages)
 	if linked == nil {
 		return nil, apperr.New(apperr.Invalid, "none of the %d Facebook Pages granted to igsource has "+
 			"a linked Instagram professional account: link the Instagram account to a Page in the "+
@@ -86,6 +84,7 @@ func (s *Service) finishFacebook(ctx context.Context, code string) (*store.Accou
 	if err != nil {
 		return nil, upstreamError(err, "reading the Instagram account linked to the Page failed")
 	}
+
 	a := &store.Account{
 		Kind:          instagram.KindFacebook,
 		UserID:        linked.UserID,
@@ -104,6 +103,16 @@ func (s *Service) finishFacebook(ctx context.Context, code string) (*store.Accou
 	return a, nil
 }
 
+// firstLinkedPage returns the first Page with a linked Instagram account, or nil.
+func firstLinkedPage(pages []store.Page) *store.Page {
+	for i := range pages {
+		if pages[i].UserID != "" {
+			return &pages[i]
+		}
+	}
+	return nil
+}
+
 // codeError explains a failed code exchange. Meta rejects a code that is unknown, already
 // used, older than one hour or sent with a different redirect_uri.
 func codeError(kind instagram.Kind, err error) error {
@@ -112,7 +121,7 @@ func codeError(kind instagram.Kind, err error) error {
 	}
 	msg := metaMessage(err)
 	if msg == "" {
-		// The call failed before Meta answered, such as for a missing app secret.
+		// The call failed before Meta responded, such as for a missing app secret.
 		return apperr.New(apperr.Invalid, "exchanging the %s authorization code failed: %v; check the "+
 			"app settings, then start the connection again", kindName(kind), err)
 	}

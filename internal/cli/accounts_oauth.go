@@ -83,6 +83,7 @@ func (c *accountsConnectCmd) Run(ctx context.Context, s *streams, group *account
 	if err != nil {
 		return err
 	}
+
 	// The session binds the state to this run of the command, as a browser session would.
 	session := "cli-" + rand.Text()
 	authorize, err := svc.StartConnect(ctx, instagram.Kind(c.Kind), session)
@@ -92,6 +93,7 @@ func (c *accountsConnectCmd) Run(ctx context.Context, s *streams, group *account
 	fmt.Fprintf(s.stdout, "Open this address in a browser, log in and allow access:\n\n  %s\n\n", authorize)
 	fmt.Fprintf(s.stdout, "The browser is then sent to %s. Copy the whole address from the browser's "+
 		"address bar, paste it here and press Enter:\n", cfg.OAuthRedirectURI())
+
 	pasted, err := readPastedURL(s.stdin)
 	if err != nil {
 		return err

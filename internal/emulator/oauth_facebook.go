@@ -21,6 +21,7 @@ func (s *oauthServer) serveFacebookToken(w http.ResponseWriter, r *http.Request)
 		s.e.writeError(w, HostFacebook, bearer, errUnknownPath("/"+strings.Join(segments[1:], "/")))
 		return
 	}
+
 	appID, secret := s.appOf(instagram.KindFacebook)
 	switch {
 	case q.Get("client_id") != appID:
@@ -31,6 +32,7 @@ func (s *oauthServer) serveFacebookToken(w http.ResponseWriter, r *http.Request)
 		s.e.writeError(w, HostFacebook, bearer, &graphError{Code: 1, Message: "Error validating client secret."})
 		return
 	}
+
 	if q.Get("grant_type") == "fb_exchange_token" {
 		s.issueFrom(w, HostFacebook, q.Get("fb_exchange_token"), false, longLifetime)
 		return
@@ -39,6 +41,7 @@ func (s *oauthServer) serveFacebookToken(w http.ResponseWriter, r *http.Request)
 		s.e.writeError(w, HostFacebook, bearer, errParam("Missing redirect_uri parameter."))
 		return
 	}
+
 	c, problem := s.takeCode(instagram.KindFacebook, q.Get("code"), appID, q.Get("redirect_uri"))
 	if problem != "" {
 		// NOTE: Meta's subcodes for bad Facebook codes are not documented in the pages this

@@ -16,8 +16,8 @@ import (
 //	the trailing #_ is not part of the code.
 //	A declined login redirects with error=access_denied,           TestOAuthInstagramDeny
 //	error_reason=user_denied and error_description.
-//	The code exchange is flat, with user_id the app-scoped id as   TestOAuthCodeExchangeShape
-//	a bare 17-digit number and permissions as an array; the
+//	The code exchange is flat. Its user_id is the app-scoped id    TestOAuthCodeExchangeShape
+//	as a bare 17-digit number, permissions is an array, and the
 //	short-lived token lasts one hour.
 //	Codes are single-use, valid one hour, and need the same        TestOAuthCodeExchangeRejects
 //	redirect_uri byte for byte; failures use the legacy shape
