@@ -33,6 +33,8 @@ const settingsGroup = "settings"
 type root struct {
 	ConfigFile configFile `name:"config" help:"JSON configuration file; its keys are the long setting flags with underscores, such as \"public_url\". Flags and environment variables override it." env:"IGSOURCE_CONFIG" placeholder:"FILE"`
 
+	Serve     serveCmd     `cmd:"" help:"Serve the GraphQL, REST and media APIs and the admin routes."`
+	Demo      demoCmd      `cmd:"" help:"Run igsource against a built-in emulator of Meta's APIs, with demo accounts and instances."`
 	Emulator  emulatorCmd  `cmd:"" help:"Serve the emulator of Meta's Graph APIs and CDN, and print tokens for its demo accounts."`
 	Query     queryCmd     `cmd:"" help:"Run a content query of an instance and print the result as JSON."`
 	Instances instancesCmd `cmd:"" help:"List, add and remove instances."`

@@ -22,10 +22,12 @@ func parse(t *testing.T, args ...string) (*root, error) {
 	return cli, err
 }
 
-// runCLI runs args and returns the exit status, standard output and standard error.
+// runCLI runs args and returns the exit status, standard output and standard error. The
+// buffers are safe for concurrent use because a media download goroutine may still log after
+// the command returned.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
+	var stdout, stderr syncBuffer
 	status := run(t.Context(), args, &streams{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr})
 	return status, stdout.String(), stderr.String()
 }
