@@ -17,7 +17,8 @@ import (
 
 // recover brings the folder and the index back in step after a crash: it removes temporary
 // files, clears the download records of missing files and removes files that no row records
-// (renamed just before a crash, so their row was never written).
+// (renamed just before a crash, so their row was never written). Files locked by a download
+// in another process stay.
 func (s *Store) recover(ctx context.Context) error {
 	entries, err := os.ReadDir(s.cfg.Dir)
 	if err != nil {
@@ -43,11 +44,37 @@ func (s *Store) recover(ctx context.Context) error {
 		if !e.Type().IsRegular() || recorded[name] || !isOwnFile(name) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(s.cfg.Dir, name)); err != nil {
-			return fmt.Errorf("remove leftover media file %s: %w", name, err)
+		if err := s.removeLeftover(name); err != nil {
+			return err
 		}
-		s.log.Info("Removed leftover media file", "path", name)
 	}
+	return nil
+}
+
+// removeLeftover removes a file that no row records, unless a download in another process
+// still holds its lock.
+func (s *Store) removeLeftover(name string) error {
+	path := filepath.Join(s.cfg.Dir, name)
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // its download finished or failed meanwhile
+	}
+	if err != nil {
+		return fmt.Errorf("open leftover media file %s: %w", name, err)
+	}
+	defer f.Close()
+	locked, err := lockFile(f)
+	if err != nil {
+		return fmt.Errorf("lock leftover media file %s: %w", name, err)
+	}
+	if !locked {
+		s.log.Info("Kept media file that another process is downloading", "path", name)
+		return nil
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("remove leftover media file %s: %w", name, err)
+	}
+	s.log.Info("Removed leftover media file", "path", name)
 	return nil
 }
 

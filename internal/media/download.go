@@ -162,13 +162,16 @@ func (s *Store) logFailure(ref Ref, err error) {
 
 // commit moves a checked temporary file to its final name and records it. The rename comes
 // after the data is synced and before the index row, so the index never points at a partial
-// file. A crash between the rename and the row leaves a file that startup removes.
+// file. A crash between the rename and the row leaves a file that startup removes. The file
+// stays open and locked until the row is written, so that another process starting on the
+// folder does not take it for such a leftover.
 func (s *Store) commit(ctx context.Context, ref Ref, f *fetched) (*store.MediaFile, error) {
 	name := ref.String() + extension(f.contentType)
-	if err := os.Rename(f.tempPath, filepath.Join(s.cfg.Dir, name)); err != nil {
-		os.Remove(f.tempPath)
+	if err := os.Rename(f.file.Name(), filepath.Join(s.cfg.Dir, name)); err != nil {
+		discard(f.file)
 		return nil, fmt.Errorf("rename downloaded file of %s: %w", ref, err)
 	}
+	defer f.file.Close()
 	if err := syncDir(s.cfg.Dir); err != nil {
 		return nil, err
 	}

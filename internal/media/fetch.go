@@ -33,9 +33,10 @@ var (
 	errCDNNotFound = errors.New("CDN file not found")
 )
 
-// fetched is a downloaded, checked file under its temporary name.
+// fetched is a downloaded, checked file under its temporary name, still open and locked
+// until commit records it.
 type fetched struct {
-	tempPath    string
+	file        *os.File
 	size        int64
 	sha256      string // hex
 	contentType string
@@ -101,10 +102,12 @@ func (s *Store) writeTemp(ref Ref, body io.Reader, limit int64, video bool) (_ *
 	}
 	defer func() {
 		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+			discard(f)
 		}
 	}()
+	if _, err := lockFile(f); err != nil {
+		return nil, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
 	hash := sha256.New()
 	n, err := io.Copy(io.MultiWriter(f, hash), io.LimitReader(body, limit+1))
 	if err != nil {
@@ -120,10 +123,13 @@ func (s *Store) writeTemp(ref Ref, body io.Reader, limit int64, video bool) (_ *
 	if err := f.Sync(); err != nil {
 		return nil, fmt.Errorf("sync %s: %w", f.Name(), err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("close %s: %w", f.Name(), err)
-	}
-	return &fetched{tempPath: f.Name(), size: n, sha256: hex.EncodeToString(hash.Sum(nil)), contentType: contentType}, nil
+	return &fetched{file: f, size: n, sha256: hex.EncodeToString(hash.Sum(nil)), contentType: contentType}, nil
+}
+
+// discard closes and removes a temporary file.
+func discard(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
 }
 
 // checkContent returns the file's content type, after checking that an image decodes as a

@@ -31,8 +31,9 @@ const (
 
 // Config configures a Store.
 type Config struct {
-	// Dir is the folder of the downloaded files, created if missing. One Store owns it: New
-	// removes the temporary files in it, so two processes must not share one folder.
+	// Dir is the folder of the downloaded files, created if missing. New removes the files
+	// that a crash left in it but keeps those that a download in another process holds
+	// locked, so a server and a CLI command may share it where flock exists (Linux, macOS, BSD).
 	Dir       string
 	PublicURL string // igsource's external base URL, without the trailing slash
 
