@@ -75,7 +75,7 @@ func (c *instancesListCmd) Run(ctx context.Context, s *streams, group *instances
 
 type instancesAddCmd struct {
 	Name    string `arg:"" optional:"" help:"Name of the instance (default \"Instagram\", numbered when taken)."`
-	Account string `required:"" help:"Username or id of the connected account to read."`
+	Account string `required:"" help:"Username or id of the connected account to read." placeholder:"ACCOUNT"`
 	Page    string `help:"Facebook Login: id of the Page whose linked Instagram account is read (default: the account's Page)." placeholder:"ID"`
 	Cache   int    `help:"Default cache time of the instance's queries, in seconds (default 3600)." placeholder:"SECONDS"`
 }

@@ -72,7 +72,7 @@ func (c *querySingleCmd) Run(ctx context.Context, s *streams, q *queryCmd) error
 }
 
 type queryHashtagCmd struct {
-	Hashtag   string `required:"" help:"Hashtag, with or without the leading #."`
+	Hashtag   string `required:"" help:"Hashtag, with or without the leading #." placeholder:"TAG"`
 	Edge      string `help:"TOP (most popular) or RECENT (last 24 hours)." default:"TOP"`
 	Amount    *int   `help:"Maximum number of media, 1 to 200 (default 20)."`
 	Separator string `help:"Separator of the joined hashtags field." default:", "`
