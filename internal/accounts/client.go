@@ -4,20 +4,48 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/igsource/igsource/internal/clock"
 	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/store"
 )
 
-// ClientMeta implements Meta with the Instagram client and the apps' credentials.
+// ClientMeta implements Meta and UsageReporter with the Instagram client and the apps'
+// credentials.
 type ClientMeta struct {
 	Client       *instagram.Client
 	InstagramApp instagram.AppCredentials
 	FacebookApp  instagram.AppCredentials
 	RedirectURI  string
+	Clock        clock.Clock // judges the age of usage reports; nil means clock.System
 }
 
-var _ Meta = (*ClientMeta)(nil)
+var (
+	_ Meta          = (*ClientMeta)(nil)
+	_ UsageReporter = (*ClientMeta)(nil)
+)
+
+// usageReportLifetime is how long a usage report counts. Meta's platform limits roll over
+// one hour, so an older report says little about the usage now.
+const usageReportLifetime = time.Hour
+
+// UsagePercent implements UsageReporter from the usage headers the client has seen.
+func (m *ClientMeta) UsagePercent(userID string) int {
+	clk := m.Clock
+	if clk == nil {
+		clk = clock.System
+	}
+	now := clk.Now()
+	highest := 0
+	for _, id := range []string{userID, ""} {
+		u := m.Client.Usage(instagram.Credentials{Kind: instagram.KindInstagram, UserID: id})
+		if !u.ObservedAt.IsZero() && now.Sub(u.ObservedAt) < usageReportLifetime {
+			highest = max(highest, u.Max())
+		}
+	}
+	return highest
+}
 
 // meFields are the /me fields an Instagram Login account keeps: id is app-scoped, user_id is
 // the professional account id that webhooks and Facebook Login use.

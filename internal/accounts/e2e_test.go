@@ -422,3 +422,23 @@ func TestReconnectUpdatesInPlace(t *testing.T) {
 		t.Errorf("instance account = %d, want %d", got.AccountID, first.ID)
 	}
 }
+
+func TestClientMetaUsagePercent(t *testing.T) {
+	s := newStack(t)
+	demo := s.emu.Accounts()
+	token := s.emu.DemoTokens(0).Instagram
+	meta := &accounts.ClientMeta{Client: s.client, Clock: s.clock}
+	s.emu.SetUsage(emulator.Usage{CallCount: 96, TotalCPUTime: 10, TotalTime: 12})
+
+	cred := instagram.Credentials{Kind: instagram.KindInstagram, Token: token, UserID: demo.CreatorUserID}
+	if _, err := s.client.User(t.Context(), cred, demo.CreatorUserID, []string{"id"}); err != nil {
+		t.Fatalf("read the account: %v", err)
+	}
+	if got := meta.UsagePercent(demo.CreatorUserID); got != 96 {
+		t.Errorf("usage after the report = %d, want 96", got)
+	}
+	s.clock.Advance(2 * time.Hour)
+	if got := meta.UsagePercent(demo.CreatorUserID); got != 0 {
+		t.Errorf("usage of a two-hour-old report = %d, want 0", got)
+	}
+}

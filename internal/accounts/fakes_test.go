@@ -154,6 +154,13 @@ type fakeMeta struct {
 	transient  map[string]int // remaining transient failures by token
 	violations []string       // refreshes that Meta would have rejected
 	issued     int
+	usage      int // percentage that UsagePercent returns
+}
+
+func (m *fakeMeta) UsagePercent(string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.usage
 }
 
 func newFakeMeta(clk clock.Clock) *fakeMeta {

@@ -61,6 +61,14 @@ type Meta interface {
 	FacebookInstagramUser(ctx context.Context, token, userID string) (Profile, error)
 }
 
+// UsageReporter is implemented by a Meta that knows the rate-limit usage Meta reported last.
+// The refresher holds back refreshes that can wait while usage is high.
+type UsageReporter interface {
+	// UsagePercent returns the highest usage percentage of a recent report for the Instagram
+	// Login account userID or for the app, and 0 when no recent report exists.
+	UsagePercent(userID string) int
+}
+
 // Store is the part of the storage layer that accounts use.
 type Store interface {
 	SaveAccount(ctx context.Context, a *store.Account) error

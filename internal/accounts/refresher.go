@@ -25,7 +25,13 @@ const (
 	DefaultRefreshAttempts = 3
 	// DefaultRetryDelay is the wait before the first retry; each later retry waits twice as long.
 	DefaultRetryDelay = 2 * time.Second
+	// DefaultHoldBackPercent is the rate-limit usage at which refreshes that can wait are held
+	// back. Meta throttles at 100%, and calling while throttled extends the block.
+	DefaultHoldBackPercent = 90
 )
+
+// urgentWithin is how close to expiry a token is refreshed even while usage is high.
+const urgentWithin = 24 * time.Hour
 
 // minRefreshAge is Meta's rule for Instagram Login tokens: a token is refreshed only when it
 // is at least 24 hours old (and not expired).
@@ -42,6 +48,9 @@ type RefresherOptions struct {
 	Interval   time.Duration
 	Attempts   int
 	RetryDelay time.Duration
+	// HoldBackPercent is the usage percentage at which refreshes that can wait are held back,
+	// when Meta implements UsageReporter.
+	HoldBackPercent int
 }
 
 // Refresher keeps Instagram Login tokens alive by refreshing them ahead of expiry, and marks
@@ -56,6 +65,7 @@ type Refresher struct {
 	interval   time.Duration
 	attempts   int
 	retryDelay time.Duration
+	holdBackAt int
 
 	// mu serialises passes and single refreshes, so that no token is refreshed twice at once.
 	mu sync.Mutex
@@ -68,6 +78,7 @@ type Report struct {
 	NeedsReauth []int64 // marked as needing reconnection in this pass
 	Warned      []int64 // Facebook Login tokens close to expiry, warned in this pass
 	Failed      []int64 // failures that leave the token usable; retried next pass
+	HeldBack    []int64 // refreshes deferred while Meta reported high usage
 }
 
 // NewRefresher returns a Refresher. It fails when a metric cannot be registered.
@@ -86,6 +97,10 @@ func NewRefresher(opts RefresherOptions) (*Refresher, error) {
 		interval:   orDefault(opts.Interval, DefaultRefreshInterval),
 		attempts:   opts.Attempts,
 		retryDelay: orDefault(opts.RetryDelay, DefaultRetryDelay),
+		holdBackAt: opts.HoldBackPercent,
+	}
+	if r.holdBackAt <= 0 {
+		r.holdBackAt = DefaultHoldBackPercent
 	}
 	if r.attempts <= 0 {
 		r.attempts = DefaultRefreshAttempts
@@ -172,9 +187,14 @@ func (r *Refresher) check(ctx context.Context, a *store.Account, rep *Report) {
 	}
 	switch a.Kind {
 	case instagram.KindInstagram:
-		if r.refreshIsDue(a, now) {
-			r.refreshInPass(ctx, a, rep)
+		if !r.refreshIsDue(a, now) {
+			return
 		}
+		if r.holdBack(a, now) {
+			rep.HeldBack = append(rep.HeldBack, a.ID)
+			return
+		}
+		r.refreshInPass(ctx, a, rep)
 	case instagram.KindFacebook:
 		r.warnNearExpiry(ctx, a, now, rep)
 	default:
@@ -190,4 +210,20 @@ func (r *Refresher) refreshIsDue(a *store.Account, now time.Time) bool {
 		return false
 	}
 	return a.TokenExpiresAt.IsZero() || a.TokenExpiresAt.Sub(now) <= r.margin
+}
+
+// holdBack reports whether a due refresh should wait for a later pass because Meta reported
+// high usage. A token within a day of expiry is refreshed regardless.
+func (r *Refresher) holdBack(a *store.Account, now time.Time) bool {
+	reporter, ok := r.meta.(UsageReporter)
+	if !ok || (!a.TokenExpiresAt.IsZero() && a.TokenExpiresAt.Sub(now) <= urgentWithin) {
+		return false
+	}
+	usage := reporter.UsagePercent(a.UserID)
+	if usage < r.holdBackAt {
+		return false
+	}
+	r.log.Info("Token refresh held back while Meta reports high usage", "account_id", a.ID,
+		"usage_percent", usage, "expires_at", formatTime(a.TokenExpiresAt))
+	return true
 }

@@ -428,3 +428,38 @@ func TestRunPassesUntilCancelled(t *testing.T) {
 		t.Errorf("log has no stop message:\n%s", env.logs.String())
 	}
 }
+
+func TestRefreshDueHoldsBackAtHighUsage(t *testing.T) {
+	tests := []struct {
+		name         string
+		usage        int
+		expires      string
+		wantHeldBack bool
+	}{
+		{"high usage", 95, "2024-03-01T00:00:00Z", true},
+		{"high usage close to expiry", 95, "2024-02-25T20:00:00Z", false},
+		{"normal usage", 50, "2024-03-01T00:00:00Z", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newRefresherEnv(t, date("2024-02-25T00:00:00Z"),
+				igAccount(1, "IGAA-1", date("2024-01-01T00:00:00Z"), date(tt.expires)))
+			env.meta.usage = tt.usage
+
+			rep, err := env.r.RefreshDue(t.Context())
+			if err != nil {
+				t.Fatalf("RefreshDue: %v", err)
+			}
+			if got := len(rep.HeldBack) == 1; got != tt.wantHeldBack {
+				t.Errorf("held back = %v, want %v", got, tt.wantHeldBack)
+			}
+			wantCalls := 1
+			if tt.wantHeldBack {
+				wantCalls = 0
+			}
+			if got := env.meta.callCount("IGAA-1"); got != wantCalls {
+				t.Errorf("refresh calls = %d, want %d", got, wantCalls)
+			}
+		})
+	}
+}

@@ -51,8 +51,9 @@ type Options struct {
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer // for the refresher's metrics; nil registers none
 
-	RefreshMargin   time.Duration
-	RefreshInterval time.Duration
+	RefreshMargin          time.Duration
+	RefreshInterval        time.Duration
+	RefreshHoldBackPercent int
 }
 
 // Service connects accounts and refreshes their tokens.
@@ -94,6 +95,7 @@ func New(opts Options) (*Service, error) {
 	r, err := NewRefresher(RefresherOptions{
 		Store: opts.Store, Meta: opts.Meta, Clock: opts.Clock, Logger: opts.Logger,
 		Registerer: opts.Registerer, Margin: opts.RefreshMargin, Interval: opts.RefreshInterval,
+		HoldBackPercent: opts.RefreshHoldBackPercent,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("new accounts service: %w", err)
