@@ -26,8 +26,8 @@ var (
 	_ UsageReporter = (*ClientMeta)(nil)
 )
 
-// usageReportLifetime is how long a usage report counts. Meta's platform limits roll over
-// one hour, so an older report says little about the usage now.
+// usageReportLifetime is the age after which a usage report no longer counts. Meta's platform
+// limits roll over one hour, so an older report tells little about the usage now.
 const usageReportLifetime = time.Hour
 
 // UsagePercent implements UsageReporter from the usage headers the client has seen.

@@ -61,7 +61,7 @@ type Meta interface {
 	FacebookInstagramUser(ctx context.Context, token, userID string) (Profile, error)
 }
 
-// UsageReporter is implemented by a Meta that knows the rate-limit usage Meta reported last.
+// UsageReporter is implemented by a Meta that keeps the rate-limit usage Meta reported last.
 // The refresher holds back refreshes that can wait while usage is high.
 type UsageReporter interface {
 	// UsagePercent returns the highest usage percentage of a recent report for the Instagram

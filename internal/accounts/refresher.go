@@ -30,7 +30,7 @@ const (
 	DefaultHoldBackPercent = 90
 )
 
-// urgentWithin is how close to expiry a token is refreshed even while usage is high.
+// urgentWithin is the time before expiry within which a token is refreshed even while usage is high.
 const urgentWithin = 24 * time.Hour
 
 // minRefreshAge is Meta's rule for Instagram Login tokens: a token is refreshed only when it
