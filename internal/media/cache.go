@@ -15,10 +15,9 @@ import (
 	"github.com/igsource/igsource/internal/store"
 )
 
-// recover brings the folder and the index back in step after a crash: it removes temporary
-// files, clears the download records of missing files and removes files that no row records
-// (renamed just before a crash, so their row was never written). Files locked by a download
-// in another process stay.
+// recover brings the folder and the index back in step after a crash. It removes temporary
+// files and files that no row records, which a crash between rename and row leaves. It clears
+// the download records of missing files. Files locked by a download in another process stay.
 func (s *Store) recover(ctx context.Context) error {
 	entries, err := os.ReadDir(s.cfg.Dir)
 	if err != nil {

@@ -31,7 +31,8 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	segment := r.PathValue("ref")
 	if segment == "" {
-		segment = strings.TrimPrefix(r.URL.Path, "/media/")
+		// The route may be mounted with or without http.StripPrefix.
+		segment = strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/media/"), "/")
 	}
 	ref, err := ParseRef(segment)
 	if err != nil || strings.Contains(segment, "/") {

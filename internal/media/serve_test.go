@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -155,5 +156,38 @@ func TestURLExtension(t *testing.T) {
 	want := []string{"http://127.0.0.1:8080/media/2-5-file.mp4", "http://127.0.0.1:8080/media/2-6-thumb.jpg"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("URL mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestServeMounts(t *testing.T) {
+	cdn := newTestCDN(t)
+	cdn.files["/v/m.jpg"] = jpegBytes(t, 8, 8, 6)
+	env := newTestEnv(t, openIndex(t), cdn, nil)
+	ref := Ref{AccountID: 1, MediaID: "21", Variant: VariantFile}
+	link := cdn.link("/v/m.jpg", testStart.Add(time.Hour))
+	if err := env.store.Register(t.Context(), []Registration{{Ref: ref, CDNURL: link, Resolvable: true}}); err != nil {
+		t.Fatalf("Register: %v", err)
+	}
+	pattern := http.NewServeMux()
+	pattern.Handle("GET /media/{ref}", env.store)
+	prefix := http.NewServeMux()
+	prefix.Handle("/media/", env.store)
+	tests := []struct {
+		name    string
+		handler http.Handler
+	}{
+		{"path pattern", pattern},
+		{"prefix", prefix},
+		{"StripPrefix /media", http.StripPrefix("/media", env.store)},
+		{"StripPrefix /media/", http.StripPrefix("/media/", env.store)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			tt.handler.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, mediaPath(ref), nil))
+			if rec.Code != http.StatusOK {
+				t.Errorf("status = %d, want 200", rec.Code)
+			}
+		})
 	}
 }
