@@ -166,3 +166,28 @@ func TestPrefetchAndPurge(t *testing.T) {
 		t.Errorf("GET after Purge: status %d", got)
 	}
 }
+
+func TestServeTouchThrottled(t *testing.T) {
+	cdn := newTestCDN(t)
+	ref := Ref{AccountID: 1, MediaID: "85", Variant: VariantFile}
+	env := newTestEnv(t, openIndex(t), cdn, nil)
+	registerFiles(t, env, cdn, []Ref{ref})
+
+	var got []time.Time
+	for _, step := range []time.Duration{0, touchInterval / 2, touchInterval} {
+		env.clock.Advance(step)
+		if status := env.get(t, http.MethodGet, mediaPath(ref), nil).StatusCode; status != http.StatusOK {
+			t.Fatalf("GET: status %d", status)
+		}
+		row, err := env.index.MediaFile(t.Context(), ref.String())
+		if err != nil {
+			t.Fatalf("MediaFile: %v", err)
+		}
+		got = append(got, row.LastAccessAt.UTC())
+	}
+
+	want := []time.Time{testStart, testStart, testStart.Add(touchInterval * 3 / 2)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("last access times (-want +got):\n%s", diff)
+	}
+}
