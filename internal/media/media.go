@@ -77,7 +77,8 @@ type Index interface {
 }
 
 // Resolver returns a fresh CDN link for a ref by re-reading its media from the API. An error
-// for which instagram.IsNotFound is true means the media was deleted.
+// for which instagram.IsNotFound is true, or an *apperr.Error with code NOT_FOUND, means the
+// media was deleted.
 type Resolver interface {
 	ResolveURL(ctx context.Context, ref Ref) (string, error)
 }
@@ -108,7 +109,7 @@ type Store struct {
 
 	ctx     context.Context // cancelled by Close; parent of background downloads
 	cancel  context.CancelFunc
-	closeMu sync.Mutex // orders wg.Add after Close's Wait, which WaitGroup requires
+	closeMu sync.Mutex // keeps wg.Add from running once Close waits, which WaitGroup forbids
 	closed  bool
 	wg      sync.WaitGroup
 }

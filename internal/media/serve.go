@@ -18,6 +18,10 @@ import (
 // a file served again within it keeps its earlier access time.
 const touchInterval = time.Minute
 
+// maxTouched is the size of the access-time map above which entries older than touchInterval
+// are dropped, which keeps the map to the files served within about a minute.
+const maxTouched = 4096
+
 // ServeHTTP serves GET and HEAD /media/{ref}, downloading the file on its first request. It
 // handles conditional and Range requests like http.ServeContent, with a strong ETag (the
 // file's SHA-256) and a year-long immutable Cache-Control, because a ref's bytes never change.
@@ -120,6 +124,13 @@ func (s *Store) touch(ctx context.Context, ref Ref) {
 		return
 	}
 	s.touched[key] = now
+	if len(s.touched) > maxTouched {
+		for k, at := range s.touched {
+			if now.Sub(at) >= touchInterval {
+				delete(s.touched, k)
+			}
+		}
+	}
 	s.touchMu.Unlock()
 	if err := s.index.TouchMedia(ctx, key, now); err != nil {
 		s.log.Warn("Failed to record media access", "ref", key, "error", err)
