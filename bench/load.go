@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// request builds one HTTP request of a load run. Each worker calls it once per request, so a
+// scenario can vary ranges or bodies.
+type request func(ctx context.Context, worker, n int) (*http.Request, error)
+
+// loadResult is what one closed-loop run measured.
+type loadResult struct {
+	Requests   int
+	Errors     int
+	Duration   time.Duration
+	Throughput float64 // requests per second
+	P50, P99   time.Duration
+	Bytes      int64
+}
+
+// runLoad drives target with conns workers for d, each sending its next request as soon as the
+// previous response body has been read (a closed loop, as wrk does). Non-2xx answers count as
+// errors.
+func runLoad(ctx context.Context, client *http.Client, conns int, d time.Duration, next request) loadResult {
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		errs      int
+		bytes     int64
+	)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := range conns {
+		wg.Go(func() {
+			local := make([]time.Duration, 0, 4096)
+			var localErrs int
+			var localBytes int64
+			for n := 0; ctx.Err() == nil; n++ {
+				req, err := next(ctx, w, n)
+				if err != nil {
+					localErrs++
+					break
+				}
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					if ctx.Err() == nil {
+						localErrs++
+					}
+					continue
+				}
+				written, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if ctx.Err() != nil {
+					break // a response cut short by the deadline is not counted
+				}
+				if resp.StatusCode >= 300 {
+					localErrs++
+					continue
+				}
+				local = append(local, time.Since(t0))
+				localBytes += written
+			}
+			mu.Lock()
+			latencies = append(latencies, local...)
+			errs += localErrs
+			bytes += localBytes
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(latencies)
+	return loadResult{
+		Requests:   len(latencies),
+		Errors:     errs,
+		Duration:   elapsed,
+		Throughput: float64(len(latencies)) / elapsed.Seconds(),
+		P50:        percentile(latencies, 0.50),
+		P99:        percentile(latencies, 0.99),
+		Bytes:      bytes,
+	}
+}
+
+// percentile returns the q-quantile of sorted latencies, or 0 for none.
+func percentile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(q * float64(len(sorted)-1))
+	return sorted[i]
+}
+
+// pairResult holds the alternating runs of one scenario: the igsource case and its baseline.
+type pairResult struct {
+	Goal     string // P1, P2 or P3
+	Name     string
+	Subject  []loadResult
+	Baseline []loadResult
+}
+
+// medians returns the median throughput, p50 and p99 of runs.
+func medians(runs []loadResult) (throughput float64, p50, p99 time.Duration) {
+	tp := make([]float64, len(runs))
+	a := make([]time.Duration, len(runs))
+	b := make([]time.Duration, len(runs))
+	for i, r := range runs {
+		tp[i], a[i], b[i] = r.Throughput, r.P50, r.P99
+	}
+	slices.Sort(tp)
+	slices.Sort(a)
+	slices.Sort(b)
+	m := len(runs) / 2
+	return tp[m], a[m], b[m]
+}
+
+// errorsOf sums the errors of runs.
+func errorsOf(runs []loadResult) int {
+	n := 0
+	for _, r := range runs {
+		n += r.Errors
+	}
+	return n
+}
+
+// runPairs runs subject and baseline alternately, pairs times each (A B A B ...), so that both
+// see the same machine state over the run.
+func runPairs(ctx context.Context, name string, client *http.Client, cfg loadConfig, subject, baseline request) pairResult {
+	res := pairResult{Name: name}
+	// One short warm-up of each, not recorded, so that connections and caches are set up.
+	runLoad(ctx, client, cfg.Conns, cfg.Warmup, subject)
+	runLoad(ctx, client, cfg.Conns, cfg.Warmup, baseline)
+	for range cfg.Pairs {
+		res.Subject = append(res.Subject, runLoad(ctx, client, cfg.Conns, cfg.Duration, subject))
+		res.Baseline = append(res.Baseline, runLoad(ctx, client, cfg.Conns, cfg.Duration, baseline))
+	}
+	return res
+}
+
+// loadConfig sets the size of every load run.
+type loadConfig struct {
+	Conns    int
+	Pairs    int
+	Duration time.Duration
+	Warmup   time.Duration
+}
