@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -30,7 +31,46 @@ func (configFile) BeforeResolve(ctx *kong.Context, trace *kong.Path) error {
 		return err
 	}
 	ctx.AddResolver(resolver)
+	if raw, ok := resolver.values["instances"]; ok {
+		specs, err := decodeInstances(string(path), raw)
+		if err != nil {
+			return err
+		}
+		setInstances(ctx, specs)
+	}
 	return nil
+}
+
+// decodeInstances decodes the file's "instances" list, rejecting unknown members.
+func decodeInstances(path string, raw any) ([]config.InstanceSpec, error) {
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return nil, fmt.Errorf("configuration file %s: instances: %w", path, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var specs []config.InstanceSpec
+	if err := dec.Decode(&specs); err != nil {
+		return nil, fmt.Errorf("configuration file %s: instances must be a list of {\"name\", \"account\", \"page\", \"cache\"}: %w", path, err)
+	}
+	return specs, nil
+}
+
+// setInstances stores specs in the config.Config of every command on the parsed path. Kong
+// does not manage the field, so the file is its only source.
+func setInstances(ctx *kong.Context, specs []config.InstanceSpec) {
+	configType := reflect.TypeFor[config.Config]()
+	for _, path := range ctx.Path {
+		node := path.Node()
+		if node == nil || node.Target.Kind() != reflect.Struct {
+			continue
+		}
+		for i := range node.Target.NumField() {
+			if node.Target.Type().Field(i).Type == configType {
+				node.Target.Field(i).Addr().Interface().(*config.Config).Instances = specs
+			}
+		}
+	}
 }
 
 type fileResolver struct {

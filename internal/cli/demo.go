@@ -73,6 +73,9 @@ func (c *demoCmd) Run(ctx context.Context, s *streams) error {
 	if err != nil {
 		return errors.Join(err, a.close())
 	}
+	if err := applyDeclaredInstances(ctx, a.backend.store, c.Instances, logger); err != nil {
+		return errors.Join(err, a.close())
+	}
 	if err := printDemo(s.stdout, &c.Config, emulatorURL, c.DataDir == c.generatedData, demo); err != nil {
 		return errors.Join(err, a.close())
 	}
@@ -98,15 +101,18 @@ func seedDemo(ctx context.Context, b *backend, emu *emulator.Emulator, logger *s
 	if err != nil {
 		return nil, err
 	}
-	if err := saveDemoInstance(ctx, b, demoInstance, creator, ""); err != nil {
-		return nil, err
-	}
 	pageID, err := instancePage(business, "")
 	if err != nil {
 		return nil, err
 	}
-	if err := saveDemoInstance(ctx, b, demoBusinessInstance, business, pageID); err != nil {
-		return nil, err
+	instances := []store.Instance{
+		{Name: demoInstance, AccountID: creator.ID, CacheSeconds: store.DefaultCacheSeconds},
+		{Name: demoBusinessInstance, AccountID: business.ID, PageID: pageID, CacheSeconds: store.DefaultCacheSeconds},
+	}
+	for _, in := range instances {
+		if err := saveInstance(ctx, b.store, in, logger); err != nil {
+			return nil, fmt.Errorf("save demo instance %q: %w", in.Name, err)
+		}
 	}
 	logger.Info("Demo accounts and instances saved", "creator_account_id", creator.ID, "business_account_id", business.ID)
 	return &demoAccounts{creator: creator, business: business}, nil
@@ -123,22 +129,6 @@ func saveDemoAccount(ctx context.Context, b *backend, kind instagram.Kind, token
 		return nil, fmt.Errorf("save demo account @%s: %w", account.Username, err)
 	}
 	return account, nil
-}
-
-// saveDemoInstance creates the instance, or points an existing one of that name at account.
-func saveDemoInstance(ctx context.Context, b *backend, name string, account *store.Account, pageID string) error {
-	in, err := b.store.InstanceByName(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		return b.store.CreateInstance(ctx, &store.Instance{Name: name, AccountID: account.ID, PageID: pageID})
-	}
-	if err != nil {
-		return err
-	}
-	if in.AccountID == account.ID && in.PageID == pageID {
-		return nil
-	}
-	in.AccountID, in.PageID = account.ID, pageID
-	return b.store.UpdateInstance(ctx, in)
 }
 
 // printDemo prints where the demo serves and two queries to try.

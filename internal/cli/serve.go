@@ -25,6 +25,9 @@ func (c *serveCmd) Run(ctx context.Context, s *streams) error {
 	if err != nil {
 		return err
 	}
+	if err := applyDeclaredInstances(ctx, a.backend.store, c.Instances, logger); err != nil {
+		return errors.Join(err, a.close())
+	}
 	return a.run(ctx)
 }
 

@@ -67,6 +67,19 @@ type Config struct {
 
 	LogLevel  string `json:"log_level" name:"log-level" help:"Lowest level logged: ${enum}." default:"info" enum:"debug,info,warn,error" env:"IGSOURCE_LOG_LEVEL"`
 	LogFormat string `json:"log_format" name:"log-format" help:"Log format: ${enum}; auto is text on a terminal and JSON otherwise." default:"auto" enum:"auto,text,json" env:"IGSOURCE_LOG_FORMAT"`
+
+	// Instances are declared in the configuration file only; serve and demo create or update
+	// them at start.
+	Instances []InstanceSpec `json:"instances" kong:"-"`
+}
+
+// InstanceSpec declares an instance in the configuration file, so that a deployment can keep
+// its instances as code.
+type InstanceSpec struct {
+	Name    string `json:"name"`
+	Account string `json:"account"`         // username or igsource id of a connected account
+	Page    string `json:"page,omitempty"`  // Facebook Login: the Page id; empty picks the account's Page
+	Cache   int    `json:"cache,omitempty"` // default cache time in seconds; 0 means 3600
 }
 
 // Vars returns the values that the default tags of Config interpolate, except data_default:

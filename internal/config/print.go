@@ -55,6 +55,11 @@ func printable(field reflect.StructField, value reflect.Value) any {
 			return []string{}
 		}
 		return x
+	case []InstanceSpec:
+		if x == nil {
+			return []InstanceSpec{}
+		}
+		return x
 	default:
 		return x
 	}

@@ -63,6 +63,7 @@ func (c *Config) Validate() error {
 		add(checkOrigin(o))
 	}
 	add(checkPositive("--complexity-limit", "IGSOURCE_COMPLEXITY_LIMIT", int64(c.ComplexityLimit)))
+	add(checkInstances(c.Instances))
 	if c.TokenRefreshMargin < minRefreshMargin || c.TokenRefreshMargin > maxRefreshMargin {
 		add(fmt.Errorf("--token-refresh-margin (IGSOURCE_TOKEN_REFRESH_MARGIN) is %s: set a duration from 1h to 1416h (59 days), because tokens live 60 days", c.TokenRefreshMargin))
 	}
@@ -155,6 +156,29 @@ func checkOrigin(origin string) error {
 		return fmt.Errorf("--cors-origins (IGSOURCE_CORS_ORIGINS) is %q: set an origin such as https://example.com, or *", origin)
 	}
 	return nil
+}
+
+// checkInstances checks the declarations that the store cannot: each needs a unique name, an
+// account and a cache time of 0 or more.
+func checkInstances(specs []InstanceSpec) error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, spec := range specs {
+		switch {
+		case strings.TrimSpace(spec.Name) == "":
+			errs = append(errs, fmt.Errorf("instances[%d] in the configuration file has no name: set \"name\"", i))
+		case seen[spec.Name]:
+			errs = append(errs, fmt.Errorf("instances[%d] in the configuration file repeats the name %q: names are unique", i, spec.Name))
+		}
+		seen[spec.Name] = true
+		if strings.TrimSpace(spec.Account) == "" {
+			errs = append(errs, fmt.Errorf("instance %q in the configuration file has no account: set \"account\" to a username or account id", spec.Name))
+		}
+		if spec.Cache < 0 {
+			errs = append(errs, fmt.Errorf("instance %q in the configuration file has cache %d: set seconds, 0 or more", spec.Name, spec.Cache))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func isDigits(s string) bool {
