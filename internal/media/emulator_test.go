@@ -265,7 +265,7 @@ func TestEmulatorVideoServed(t *testing.T) {
 	if got := readBody(t, resp); !bytes.Equal(got, want[100:200]) {
 		t.Errorf("range body differs from the CDN file's bytes 100-199")
 	}
-	if got := env.store.URL(ref); !strings.HasSuffix(got, "/media/"+ref.String()+".mp4") {
+	if got := env.store.URL(ref, true); !strings.HasSuffix(got, "/media/"+ref.String()+".mp4") {
 		t.Errorf("URL = %q, want a .mp4 URL", got)
 	}
 }

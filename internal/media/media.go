@@ -99,9 +99,6 @@ type Store struct {
 	flight singleflight.Group
 	slots  chan struct{} // one token per running download
 
-	videoMu sync.RWMutex
-	videos  map[Ref]bool // refs registered as video, for URL's extension
-
 	touchMu sync.Mutex
 	touched map[string]time.Time // last TouchMedia per ref
 
@@ -139,7 +136,6 @@ func New(cfg Config, index Index) (*Store, error) {
 		client:  g.client(cfg.Downloads),
 		metrics: cfg.Metrics,
 		slots:   make(chan struct{}, cfg.Downloads),
-		videos:  make(map[Ref]bool),
 		touched: make(map[string]time.Time),
 		ctx:     ctx,
 		cancel:  cancel,
@@ -208,16 +204,10 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// URL returns the igsource URL of a ref: PublicURL/media/{ref}.mp4 for a ref registered as a
-// video, .jpg otherwise.
-//
-// NOTE: the extension comes from registrations made since start, so a video ref asked for
-// before its Register gets ".jpg". Serving ignores the extension and sets Content-Type from the
-// file's bytes, so the URL still plays.
-func (s *Store) URL(ref Ref) string {
-	s.videoMu.RLock()
-	video := s.videos[ref]
-	s.videoMu.RUnlock()
+// URL returns the igsource URL of a ref: PublicURL/media/{ref}.mp4 for a video, .jpg
+// otherwise. The extension is for people and tools that read URLs; serving ignores it and
+// sets Content-Type from the file's bytes.
+func (s *Store) URL(ref Ref, video bool) string {
 	ext := ".jpg"
 	if video {
 		ext = ".mp4"

@@ -46,7 +46,6 @@ func (s *Store) Register(ctx context.Context, regs []Registration) error {
 			return fmt.Errorf("register %d media files: %w", len(files), err)
 		}
 	}
-	s.rememberVideos(regs)
 	for _, ref := range background {
 		s.downloadInBackground(ref)
 	}
@@ -55,19 +54,6 @@ func (s *Store) Register(ctx context.Context, regs []Registration) error {
 			"%d of %d media registrations were skipped; the server log names them", len(invalid), len(regs))
 	}
 	return nil
-}
-
-// rememberVideos records which refs are videos, for the extension of URL.
-func (s *Store) rememberVideos(regs []Registration) {
-	s.videoMu.Lock()
-	defer s.videoMu.Unlock()
-	for _, reg := range regs {
-		if reg.Video {
-			s.videos[reg.Ref] = true
-		} else {
-			delete(s.videos, reg.Ref)
-		}
-	}
 }
 
 func (s *Store) checkRegistration(reg Registration) error {

@@ -152,7 +152,7 @@ func TestURLExtension(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Register: %v", err)
 	}
-	got := []string{env.store.URL(video), env.store.URL(image)}
+	got := []string{env.store.URL(video, true), env.store.URL(image, false)}
 	want := []string{"http://127.0.0.1:8080/media/2-5-file.mp4", "http://127.0.0.1:8080/media/2-6-thumb.jpg"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("URL mismatch (-want +got):\n%s", diff)

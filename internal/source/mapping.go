@@ -14,8 +14,9 @@ import (
 type Registry interface {
 	// Register records the newest CDN link of each ref.
 	Register(ctx context.Context, regs []media.Registration) error
-	// URL returns the igsource URL that serves ref's local copy.
-	URL(ref media.Ref) string
+	// URL returns the igsource URL that serves ref's local copy; video selects the
+	// file extension.
+	URL(ref media.Ref, video bool) string
 }
 
 // timestampLayout is the UTC form igsource returns: "2017-08-31T18:10:00Z".
@@ -105,7 +106,7 @@ func (m *mapper) register(mediaID instagram.ID, variant media.Variant, cdnURL st
 	}
 	ref := media.Ref{AccountID: m.accountID, MediaID: string(mediaID), Variant: variant}
 	m.regs = append(m.regs, media.Registration{Ref: ref, CDNURL: cdnURL, Video: video, Resolvable: !m.hashtag})
-	u := m.registry.URL(ref)
+	u := m.registry.URL(ref, video)
 	return &u
 }
 

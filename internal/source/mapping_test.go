@@ -33,7 +33,10 @@ func (r *testRegistry) Register(_ context.Context, regs []media.Registration) er
 	return nil
 }
 
-func (r *testRegistry) URL(ref media.Ref) string {
+func (r *testRegistry) URL(ref media.Ref, video bool) string {
+	if video {
+		return "http://127.0.0.1/media/" + ref.String() + ".mp4"
+	}
 	return "http://127.0.0.1/media/" + ref.String()
 }
 
@@ -146,7 +149,7 @@ func TestMapReelAndProductType(t *testing.T) {
 	if diff := cmp.Diff(mediaURL("17890000000000020", media.VariantThumb), reel.ThumbnailURL); diff != "" {
 		t.Errorf("reel thumbnail (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(mediaURL("17890000000000020", media.VariantFile), reel.URL); diff != "" {
+	if diff := cmp.Diff(ptr(*mediaURL("17890000000000020", media.VariantFile)+".mp4"), reel.URL); diff != "" {
 		t.Errorf("reel url (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(ptr("2021-07-04T16:40:00Z"), reel.Timestamp); diff != "" {
@@ -177,8 +180,8 @@ func TestMapAlbumFirstChild(t *testing.T) {
 	if album.Type != TypeAlbum {
 		t.Errorf("album type = %q, want ALBUM", album.Type)
 	}
-	if diff := cmp.Diff(mediaURL("17890000000000031", media.VariantFile), album.URL); diff != "" {
-		t.Errorf("album url is the first child's file (-want +got):\n%s", diff)
+	if diff := cmp.Diff(ptr(*mediaURL("17890000000000031", media.VariantFile)+".mp4"), album.URL); diff != "" {
+		t.Errorf("album url is the first (video) child's file (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(mediaURL("17890000000000031", media.VariantThumb), album.ThumbnailURL); diff != "" {
 		t.Errorf("album thumbnail is the first (video) child's thumb (-want +got):\n%s", diff)
