@@ -38,6 +38,7 @@ func storedAccounts(t *testing.T, dir string) []store.Account {
 }
 
 func TestAccountsImportInstagramFromFile(t *testing.T) {
+	t.Parallel()
 	emu := startEmulator(t)
 	demo := emu.Accounts()
 	token := emu.DemoTokens(0).Instagram
@@ -74,6 +75,7 @@ var cmpAccountIdentity = cmp.Transformer("identity", func(a store.Account) store
 })
 
 func TestAccountsImportFacebookFromStdin(t *testing.T) {
+	t.Parallel()
 	emu := startEmulator(t)
 	demo := emu.Accounts()
 	token := emu.DemoTokens(0).Facebook
@@ -107,6 +109,7 @@ func TestAccountsImportFacebookFromStdin(t *testing.T) {
 }
 
 func TestAccountsImportTwiceUpdates(t *testing.T) {
+	t.Parallel()
 	emu := startEmulator(t)
 	dir := t.TempDir()
 	for range 2 {
@@ -123,6 +126,7 @@ func TestAccountsImportTwiceUpdates(t *testing.T) {
 }
 
 func TestAccountsImportRejects(t *testing.T) {
+	t.Parallel()
 	emu := startEmulator(t)
 	demo := emu.Accounts()
 	tokens := emu.DemoTokens(0)

@@ -51,6 +51,7 @@ func TestConfigFileInstancesRejected(t *testing.T) {
 }
 
 func TestServeCreatesDeclaredInstances(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	file := writeFile(t, "igsource.json", `{"instances": [
 		{"name": "site", "account": "igsource.demo", "cache": 120},

@@ -95,6 +95,7 @@ func checkDemo(t *testing.T, base string) {
 var demoBasePattern = regexp.MustCompile(`GraphQL   (http://127\.0\.0\.1:\d+)/graphql`)
 
 func TestDemoServesQueries(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for run := 1; run <= 2; run++ {
 		stdout, stderr, stop := startCommand(t, "Press Ctrl-C", "demo", "--listen", "127.0.0.1:0",

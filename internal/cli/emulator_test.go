@@ -62,6 +62,7 @@ func startCommand(t *testing.T, ready string, args ...string) (*syncBuffer, *syn
 }
 
 func TestEmulatorCommand(t *testing.T) {
+	t.Parallel()
 	stdout, _, stop := startCommand(t, "Press Ctrl-C", "emulator", "--listen", "127.0.0.1:0", "--log-format", "json")
 
 	base := regexp.MustCompile(`graph\.instagram\.com  (http://127\.0\.0\.1:\d+/graph\.instagram\.com)`).FindStringSubmatch(stdout.String())

@@ -58,6 +58,7 @@ func listInstances(t *testing.T, dir string) []instanceView {
 }
 
 func TestInstancesAddListRemove(t *testing.T) {
+	t.Parallel()
 	dir := seedAccounts(t)
 	adds := [][]string{
 		{"instances", "add", "--data", dir, "--account", "creator"},
@@ -93,6 +94,7 @@ func TestInstancesAddListRemove(t *testing.T) {
 }
 
 func TestInstancesListTable(t *testing.T) {
+	t.Parallel()
 	dir := seedAccounts(t)
 	if status, _, stderr := runCLI(t, "", "instances", "add", "blog", "--data", dir, "--account", "creator"); status != exitOK {
 		t.Fatalf("instances add: status %d, stderr %q", status, stderr)
@@ -111,6 +113,7 @@ func TestInstancesListTable(t *testing.T) {
 }
 
 func TestInstancesAddRejects(t *testing.T) {
+	t.Parallel()
 	dir := seedAccounts(t)
 	if status, _, stderr := runCLI(t, "", "instances", "add", "blog", "--data", dir, "--account", "creator"); status != exitOK {
 		t.Fatalf("instances add: status %d, stderr %q", status, stderr)
@@ -143,6 +146,7 @@ func TestInstancesAddRejects(t *testing.T) {
 }
 
 func TestInstancesRemoveUnknown(t *testing.T) {
+	t.Parallel()
 	dir := seedAccounts(t)
 	status, _, stderr := runCLI(t, "", "instances", "remove", "ghost", "--data", dir)
 	if status != exitUsage {
@@ -154,6 +158,7 @@ func TestInstancesRemoveUnknown(t *testing.T) {
 }
 
 func TestAccountsListHidesTokens(t *testing.T) {
+	t.Parallel()
 	dir := seedAccounts(t)
 	for _, format := range [][]string{nil, {"--json"}} {
 		args := append([]string{"accounts", "list", "--data", dir}, format...)
@@ -175,6 +180,7 @@ func TestAccountsListHidesTokens(t *testing.T) {
 }
 
 func TestAccountsRemove(t *testing.T) {
+	t.Parallel()
 	dir := seedAccounts(t)
 	if status, _, stderr := runCLI(t, "", "instances", "add", "blog", "--data", dir, "--account", "business"); status != exitOK {
 		t.Fatalf("instances add: status %d, stderr %q", status, stderr)

@@ -29,6 +29,7 @@ func mediaFiles(t *testing.T, dir string) int {
 }
 
 func TestMediaPrefetchAndPurge(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	var list mediaListOutput
 	f.query(t, &list, "media", "--instance", "creator", "--type", "image", "--amount", "3")
@@ -62,6 +63,7 @@ func TestMediaPrefetchAndPurge(t *testing.T) {
 }
 
 func TestMediaPrefetchUnknownInstance(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	status, _, stderr := runCLI(t, "", "media", "prefetch", "--instance", "ghost", "--data", f.dir)
 	if status != exitUsage {
@@ -73,6 +75,7 @@ func TestMediaPrefetchUnknownInstance(t *testing.T) {
 }
 
 func TestCachePurge(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	var first, second, third mediaListOutput
 	f.query(t, &first, "media", "--instance", "creator", "--amount", "2")

@@ -62,6 +62,7 @@ type mediaListOutput struct {
 }
 
 func TestQueryMediaAndSingle(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	var list mediaListOutput
 	f.query(t, &list, "media", "--instance", "creator")
@@ -96,6 +97,7 @@ func TestQueryMediaAndSingle(t *testing.T) {
 }
 
 func TestQueryUser(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	var user struct {
 		Data struct {
@@ -113,6 +115,7 @@ func TestQueryUser(t *testing.T) {
 }
 
 func TestQueryHashtag(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	var list mediaListOutput
 	f.query(t, &list, "hashtag", "--instance", "bakery", "--hashtag", "#sourdough", "--amount", "7")
@@ -122,6 +125,7 @@ func TestQueryHashtag(t *testing.T) {
 }
 
 func TestQueryErrors(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	tests := []struct {
 		name string

@@ -25,6 +25,7 @@ func serverAddress(t *testing.T, log string) string {
 }
 
 func TestServeAnswersQueries(t *testing.T) {
+	t.Parallel()
 	f := newQueryFixture(t)
 	_, stderr, stop := startCommand(t, "Server started", "serve", "--listen", "127.0.0.1:0", "--data", f.dir,
 		"--emulator-url", f.emulatorURL, "--log-format", "json")
