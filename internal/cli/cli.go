@@ -7,6 +7,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,8 +27,8 @@ const (
 	exitUsage = 2 // the command line or configuration is invalid
 )
 
-// settingsGroup is the kong group of the config.Config flags; only they are read from a
-// configuration file.
+// settingsGroup is the kong group of the config.Config flags. A configuration file sets only
+// these flags and the declared instances.
 const settingsGroup = "settings"
 
 type root struct {
@@ -127,3 +128,11 @@ type usageError struct{ err error }
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
+
+// writeJSON writes v as indented JSON without escaping <, > and &, which captions contain.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
