@@ -21,6 +21,15 @@ type loadResult struct {
 	Throughput float64 // requests per second
 	P50, P99   time.Duration
 	Bytes      int64
+	CPU        time.Duration // user and system CPU time of the server process during the run
+}
+
+// cpuPerRequest returns the server's CPU time per request, or 0 when it was not measured.
+func (r loadResult) cpuPerRequest() time.Duration {
+	if r.Requests == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.Requests)
 }
 
 // runLoad drives target with conns workers for d, each sending its next request as soon as the
@@ -130,18 +139,63 @@ func errorsOf(runs []loadResult) int {
 	return n
 }
 
+// side is one side of a comparison: its requests and the process that serves them.
+type side struct {
+	next request
+	pid  int // the server process, whose CPU time is read from /proc
+}
+
 // runPairs runs subject and baseline alternately, pairs times each (A B A B ...), so that both
 // see the same machine state over the run.
-func runPairs(ctx context.Context, name string, client *http.Client, cfg loadConfig, subject, baseline request) pairResult {
+func runPairs(ctx context.Context, name string, client *http.Client, cfg loadConfig, subject, baseline side) pairResult {
 	res := pairResult{Name: name}
 	// One short warm-up of each, not recorded, so that connections and caches are set up.
-	runLoad(ctx, client, cfg.Conns, cfg.Warmup, subject)
-	runLoad(ctx, client, cfg.Conns, cfg.Warmup, baseline)
+	runLoad(ctx, client, cfg.Conns, cfg.Warmup, subject.next)
+	runLoad(ctx, client, cfg.Conns, cfg.Warmup, baseline.next)
 	for range cfg.Pairs {
-		res.Subject = append(res.Subject, runLoad(ctx, client, cfg.Conns, cfg.Duration, subject))
-		res.Baseline = append(res.Baseline, runLoad(ctx, client, cfg.Conns, cfg.Duration, baseline))
+		res.Subject = append(res.Subject, runMeasured(ctx, client, cfg, subject))
+		res.Baseline = append(res.Baseline, runMeasured(ctx, client, cfg, baseline))
 	}
 	return res
+}
+
+// runMeasured runs one load run and adds the CPU time its server process spent meanwhile.
+func runMeasured(ctx context.Context, client *http.Client, cfg loadConfig, s side) loadResult {
+	before, errBefore := processCPU(s.pid)
+	r := runLoad(ctx, client, cfg.Conns, cfg.Duration, s.next)
+	after, errAfter := processCPU(s.pid)
+	if errBefore == nil && errAfter == nil {
+		r.CPU = after - before
+	}
+	return r
+}
+
+// ratios returns the medians, over the pairs, of the igsource/baseline throughput ratio and
+// of the igsource/baseline CPU time per request. Each ratio compares two runs made one after
+// the other, so a slow phase of the machine affects both of its sides.
+func (p pairResult) ratios() (throughput, cpu float64) {
+	tp := make([]float64, len(p.Subject))
+	cp := make([]float64, len(p.Subject))
+	for i := range p.Subject {
+		s, b := p.Subject[i], p.Baseline[i]
+		tp[i] = s.Throughput / b.Throughput
+		if b.cpuPerRequest() > 0 {
+			cp[i] = float64(s.cpuPerRequest()) / float64(b.cpuPerRequest())
+		}
+	}
+	slices.Sort(tp)
+	slices.Sort(cp)
+	return tp[len(tp)/2], cp[len(cp)/2]
+}
+
+// medianCPU returns the median server CPU time per request of runs.
+func medianCPU(runs []loadResult) time.Duration {
+	c := make([]time.Duration, len(runs))
+	for i, r := range runs {
+		c[i] = r.cpuPerRequest()
+	}
+	slices.Sort(c)
+	return c[len(c)/2]
 }
 
 // loadConfig sets the size of every load run.

@@ -106,7 +106,7 @@ func run(ctx context.Context, o *options, w io.Writer) error {
 	}
 	defer os.RemoveAll(tmp)
 	started := time.Now()
-	rep := &report{}
+	rep := &report{loadStart: loadAverage()}
 	if o.profileDir != "" {
 		return runProfile(ctx, o, tmp)
 	}
@@ -185,7 +185,8 @@ func runHTTP(ctx context.Context, o *options, tmp string) ([]pairResult, error) 
 			continue
 		}
 		progress("%s: %s, %d pairs of %s", c.id, c.name, o.load.Pairs, o.load.Duration)
-		res := runPairs(ctx, c.id+" "+c.name, client, o.load, c.subject, c.control)
+		res := runPairs(ctx, c.id+" "+c.name, client, o.load,
+			side{next: c.subject, pid: demo.pid()}, side{next: c.control, pid: control.pid()})
 		res.Goal = c.id
 		results = append(results, res)
 		if ctx.Err() != nil {

@@ -22,12 +22,15 @@ type report struct {
 	overhead []overheadRow
 	memory   *memoryResult
 	elapsed  time.Duration
+
+	loadStart string // /proc/loadavg when the run started
 }
 
 // write prints the machine, the settings and one Markdown table per goal group.
 func (rep *report) write(w io.Writer, o *options) error {
 	p := &printer{w: w}
 	p.printf("Machine: %d CPUs (%s), %s, %s/%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	p.printf("Load average (1, 5, 15 minutes) at the start: %s; at the end: %s\n", rep.loadStart, loadAverage())
 	p.printf("Settings: -duration %s -warmup %s -pairs %d -conns %d -cold %d -instances %d -media %d; whole run %s\n\n",
 		o.load.Duration, o.load.Warmup, o.load.Pairs, o.load.Conns, o.coldQueries, o.instances, o.mediaEach,
 		rep.elapsed.Round(time.Second))
@@ -47,17 +50,18 @@ func (rep *report) write(w io.Writer, o *options) error {
 }
 
 func (rep *report) writeLoad(p *printer) {
-	p.printf("Throughput in requests per second and latency, medians of %d runs per side:\n\n", len(rep.load[0].Subject))
-	p.printf("| Case | igsource req/s | p50 | p99 | baseline req/s | p50 | p99 | ratio | goal | met | errors |\n")
-	p.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	p.printf("Throughput in requests per second, latency and server CPU time per request, medians of %d runs per side.\n", len(rep.load[0].Subject))
+	p.printf("Ratios are medians of the igsource/baseline ratios of runs made one after the other.\n\n")
+	p.printf("| Case | igsource req/s | p50 | p99 | CPU/req | baseline req/s | p50 | p99 | CPU/req | throughput ratio | CPU ratio | goal | met | errors |\n")
+	p.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
 	for _, r := range rep.load {
 		st, s50, s99 := medians(r.Subject)
 		bt, b50, b99 := medians(r.Baseline)
-		ratio := st / bt
+		ratio, cpu := r.ratios()
 		goal := ratioGoals[r.Goal]
-		p.printf("| %s | %.0f | %s | %s | %.0f | %s | %s | %.2f | ≥ %.1f | %s | %d |\n",
-			r.Name, st, ms(s50), ms(s99), bt, ms(b50), ms(b99), ratio, goal, yesNo(ratio >= goal),
-			errorsOf(r.Subject)+errorsOf(r.Baseline))
+		p.printf("| %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f | %.1f | ≥ %.1f | %s | %d |\n",
+			r.Name, st, ms(s50), ms(s99), us(medianCPU(r.Subject)), bt, ms(b50), ms(b99), us(medianCPU(r.Baseline)),
+			ratio, cpu, goal, yesNo(ratio >= goal), errorsOf(r.Subject)+errorsOf(r.Baseline))
 	}
 	p.printf("\n")
 }
@@ -97,6 +101,10 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond))
 }
 
+func us(d time.Duration) string {
+	return fmt.Sprintf("%.0f µs", float64(d)/float64(time.Microsecond))
+}
+
 func mib(b float64) float64 { return b / (1 << 20) }
 
 func yesNo(ok bool) string {
@@ -130,4 +138,18 @@ func (p *printer) printf(format string, args ...any) {
 	if p.err == nil {
 		_, p.err = fmt.Fprintf(p.w, format, args...)
 	}
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages from /proc/loadavg, which show
+// whether other work shared the machine during the run.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
