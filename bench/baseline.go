@@ -10,9 +10,9 @@ import (
 	"path/filepath"
 )
 
-// Baseline mode: the bench binary runs itself as a second process that serves the same bytes
-// igsource served, with nothing but net/http, so that both sides pay for a process of their own
-// and the load generator's cost is the same for both.
+// Baseline mode: the bench binary runs itself as a second process that serves the bytes
+// igsource served, with nothing but net/http. Both sides thus pay for a process of their own,
+// and the load generator costs the same for both.
 
 // baselineFiles names the files the baseline process serves from its folder.
 const (

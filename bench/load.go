@@ -13,7 +13,7 @@ import (
 // scenario can vary ranges or bodies.
 type request func(ctx context.Context, worker, n int) (*http.Request, error)
 
-// loadResult is what one closed-loop run measured.
+// loadResult is the measurement of one closed-loop run.
 type loadResult struct {
 	Requests   int
 	Errors     int
@@ -32,9 +32,9 @@ func (r loadResult) cpuPerRequest() time.Duration {
 	return r.CPU / time.Duration(r.Requests)
 }
 
-// runLoad drives target with conns workers for d, each sending its next request as soon as the
-// previous response body has been read (a closed loop, as wrk does). Non-2xx answers count as
-// errors.
+// runLoad sends the requests of next from conns workers for d. Each worker sends its next
+// request as soon as it has read the previous response body, a closed loop as in wrk.
+// Responses with a status of 300 or more count as errors.
 func runLoad(ctx context.Context, client *http.Client, conns int, d time.Duration, next request) loadResult {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()

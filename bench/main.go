@@ -1,8 +1,8 @@
-// Command bench measures igsource against baselines on loopback: warm GraphQL, REST and media
-// throughput against a bare net/http process serving the same bytes, Graph API calls of cold
-// queries against their minimum, the latency igsource adds to a cold query, and the memory of
-// cached instances. Run it from the module root with `go run ./bench`; BENCHMARKS.md has the
-// method and the results.
+// Command bench measures igsource against baselines on loopback. It compares warm GraphQL,
+// REST and media throughput with a bare net/http process serving the same bytes. It counts
+// the Graph API calls of cold queries against their minimum, times the latency igsource adds
+// to a cold query and measures the memory of cached instances. Run it from the module root
+// with `go run ./bench`. BENCHMARKS.md has the method and the results.
 package main
 
 import (
@@ -39,31 +39,52 @@ func parseOptions(args []string) (*options, error) {
 	only := fs.String("only", "", "comma-separated goals to run, such as P1,P4 (default all of P1 to P6)")
 	fs.IntVar(&o.coldQueries, "cold", 50, "cold queries measured per case of P5")
 	fs.IntVar(&o.instances, "instances", 100, "instances cached for P6")
-	fs.IntVar(&o.mediaEach, "media", 200, "media cached per instance for P6")
-	fs.StringVar(&o.profileDir, "profile", "", "write CPU and allocation profiles of an in-process igsource under the P1 to P3 load into this folder, instead of comparing")
+	fs.IntVar(&o.mediaEach, "media", 200, "media cached per instance for P6, at most 1000")
+	fs.StringVar(&o.profileDir, "profile", "",
+		"folder for CPU and allocation profiles of an in-process igsource under the P1 to P3 load and the P5 queries; nothing is compared")
 	fs.StringVar(&o.baselineDir, "baseline", "", "internal: serve this folder as the baseline process")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	goals, err := parseGoals(*only)
+	if err != nil {
+		return nil, err
+	}
+	o.only = goals
+	return o, nil
+}
+
+func (o *options) validate() error {
 	switch {
 	case o.load.Pairs < 1 || o.load.Conns < 1:
-		return nil, fmt.Errorf("invalid -pairs %d or -conns %d: both must be at least 1", o.load.Pairs, o.load.Conns)
+		return fmt.Errorf("invalid -pairs %d or -conns %d: both must be at least 1", o.load.Pairs, o.load.Conns)
 	case o.load.Duration <= 0 || o.load.Warmup < 0:
-		return nil, fmt.Errorf("invalid -duration %s or -warmup %s: use positive durations such as 3s", o.load.Duration, o.load.Warmup)
+		return fmt.Errorf("invalid -duration %s or -warmup %s: use positive durations such as 3s", o.load.Duration, o.load.Warmup)
 	case o.coldQueries < 1 || o.instances < 1 || o.mediaEach < 1 || o.mediaEach > 1000:
-		return nil, fmt.Errorf("invalid -cold %d, -instances %d or -media %d: use at least 1, and at most 1000 media",
+		return fmt.Errorf("invalid -cold %d, -instances %d or -media %d: use at least 1, and at most 1000 media",
 			o.coldQueries, o.instances, o.mediaEach)
 	}
-	if *only != "" {
-		for g := range strings.SplitSeq(strings.ToUpper(*only), ",") {
-			g = strings.TrimSpace(g)
-			if !slices.Contains([]string{"P1", "P2", "P3", "P4", "P5", "P6"}, g) {
-				return nil, fmt.Errorf("invalid -only goal %q: use P1 to P6, separated by commas", g)
-			}
-			o.only = append(o.only, g)
-		}
+	return nil
+}
+
+// parseGoals parses the -only list, such as "P1,p4".
+func parseGoals(list string) ([]string, error) {
+	if list == "" {
+		return nil, nil
 	}
-	return o, nil
+	var goals []string
+	for g := range strings.SplitSeq(strings.ToUpper(list), ",") {
+		g = strings.TrimSpace(g)
+		if !slices.Contains([]string{"P1", "P2", "P3", "P4", "P5", "P6"}, g) {
+			return nil, fmt.Errorf("invalid -only goal %q: use P1 to P6, separated by commas", g)
+		}
+		goals = append(goals, g)
+	}
+	return goals, nil
 }
 
 // runs reports whether any of goals is selected.
@@ -99,12 +120,19 @@ func main() {
 }
 
 // run executes the selected goals in a temporary folder and writes the report to w.
-func run(ctx context.Context, o *options, w io.Writer) error {
+func run(ctx context.Context, o *options, w io.Writer) (err error) {
 	tmp, err := os.MkdirTemp("", "igsource-bench-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
+	// The folder, with the logs of igsource and the baseline, stays after a failed run.
+	defer func() {
+		if err != nil {
+			progress("Kept %s with the logs of the failed run", tmp)
+			return
+		}
+		os.RemoveAll(tmp)
+	}()
 	started := time.Now()
 	rep := &report{loadStart: loadAverage()}
 	if o.profileDir != "" {
@@ -115,6 +143,16 @@ func run(ctx context.Context, o *options, w io.Writer) error {
 			return err
 		}
 	}
+	if err := runInProcess(ctx, o, tmp, rep); err != nil {
+		return err
+	}
+	rep.elapsed = time.Since(started)
+	return rep.write(w, o)
+}
+
+// runInProcess runs the goals that use an in-process igsource, P4 to P6, and stores their
+// results in rep.
+func runInProcess(ctx context.Context, o *options, tmp string, rep *report) (err error) {
 	if o.runs("P4", "P5") {
 		if err := runRig(ctx, tmp, "calls", func(r *rig) error {
 			// P5 runs first: the hashtag media of P4 start background downloads, whose
@@ -143,8 +181,7 @@ func run(ctx context.Context, o *options, w io.Writer) error {
 			return err
 		}
 	}
-	rep.elapsed = time.Since(started)
-	return rep.write(w, o)
+	return nil
 }
 
 // runHTTP builds and starts igsource and the baseline and runs the load scenarios of P1 to P3.
@@ -160,6 +197,7 @@ func runHTTP(ctx context.Context, o *options, tmp string) ([]pairResult, error) 
 			return nil, err
 		}
 	}
+
 	demo, err := startDemo(ctx, bin, data, tmp+"/igsource.log")
 	if err != nil {
 		return nil, err
@@ -175,6 +213,7 @@ func runHTTP(ctx context.Context, o *options, tmp string) ([]pairResult, error) 
 		return nil, err
 	}
 	defer control.stop()
+
 	cases, err := httpCases(demo.baseURL, control.baseURL, fx)
 	if err != nil {
 		return nil, err
@@ -187,11 +226,11 @@ func runHTTP(ctx context.Context, o *options, tmp string) ([]pairResult, error) 
 		progress("%s: %s, %d pairs of %s", c.id, c.name, o.load.Pairs, o.load.Duration)
 		res := runPairs(ctx, c.id+" "+c.name, client, o.load,
 			side{next: c.subject, pid: demo.pid()}, side{next: c.control, pid: control.pid()})
-		res.Goal = c.id
-		results = append(results, res)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		res.Goal = c.id
+		results = append(results, res)
 	}
 	return results, nil
 }

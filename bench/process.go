@@ -38,7 +38,7 @@ func buildIgsource(ctx context.Context, dir string) (string, error) {
 }
 
 // startDemo starts `igsource demo` on a free loopback port with dataDir and waits until
-// /readyz answers 200. Its log goes to logFile.
+// /readyz returns 200. Its log goes to logFile.
 func startDemo(ctx context.Context, bin, dataDir, logFile string) (*process, error) {
 	cmd := exec.CommandContext(ctx, bin, "demo", "--listen", "127.0.0.1:0", "--data", dataDir,
 		"--log-format", "text", "--log-level", "warn")
@@ -118,7 +118,7 @@ func startProcess(cmd *exec.Cmd, logFile string, parse func(line string) (string
 	}
 }
 
-// waitReady polls url until it answers 200.
+// waitReady polls url until it returns 200.
 func waitReady(ctx context.Context, url string) error {
 	deadline := time.Now().Add(startTimeout)
 	for time.Now().Before(deadline) {
@@ -134,7 +134,7 @@ func waitReady(ctx context.Context, url string) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return fmt.Errorf("%s did not answer 200 within %s", url, startTimeout)
+	return fmt.Errorf("%s did not return 200 within %s: read the igsource log in the benchmark's folder", url, startTimeout)
 }
 
 // stop interrupts the process, so that it shuts down cleanly, and kills it after 10 seconds.

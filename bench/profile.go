@@ -50,14 +50,27 @@ func runProfile(ctx context.Context, o *options, tmp string) error {
 				return err
 			}
 		}
-		return nil
+		if !o.runs("P5") {
+			return nil
+		}
+		// Cold queries run one at a time, as P5 times them.
+		if err := r.addInstance(ctx, "cold", false); err != nil {
+			return err
+		}
+		body, err := graphqlBody(coldQuery)
+		if err != nil {
+			return err
+		}
+		progress("Profiling P5 cold GraphQL queries for %s", d)
+		return profileCase(ctx, &options{load: loadConfig{Conns: 1}}, filepath.Join(o.profileDir, "5-p5"), d, client,
+			post(r.api.URL+"/graphql", body))
 	})
 }
 
-// profileCase runs next under load for d with the CPU profiler on. It writes the CPU profile
-// to base.cpu.pprof and the heap profile before and after the run to base.allocs-before.pprof
-// and base.allocs.pprof; allocation counts are cumulative, so compare them with
-// `go tool pprof -sample_index=alloc_space -diff_base base.allocs-before.pprof base.allocs.pprof`.
+// profileCase runs next under load for d with the CPU profiler on and writes the CPU profile
+// to base.cpu.pprof. It also writes the allocation profile before and after the run, to
+// base.allocs-before.pprof and base.allocs.pprof. Allocation counts are cumulative, so compare
+// the two with `go tool pprof -sample_index=alloc_space -diff_base BEFORE AFTER`.
 func profileCase(ctx context.Context, o *options, base string, d time.Duration, client *http.Client, next request) error {
 	if err := writeAllocs(base + ".allocs-before.pprof"); err != nil {
 		return err

@@ -52,37 +52,37 @@ func (rep *report) write(w io.Writer, o *options) error {
 func (rep *report) writeLoad(p *printer) {
 	p.printf("Throughput in requests per second, latency and server CPU time per request, medians of %d runs per side.\n", len(rep.load[0].Subject))
 	p.printf("Ratios are medians of the igsource/baseline ratios of runs made one after the other.\n\n")
-	p.printf("| Case | igsource req/s | p50 | p99 | CPU/req | baseline req/s | p50 | p99 | CPU/req | throughput ratio | CPU ratio | goal | met | errors |\n")
-	p.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	p.printf("| Case | igsource req/s | p50 | p99 | CPU/req | baseline req/s | p50 | p99 | CPU/req | throughput ratio | CPU ratio | goal | met | errors | command |\n")
+	p.printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|\n")
 	for _, r := range rep.load {
 		st, s50, s99 := medians(r.Subject)
 		bt, b50, b99 := medians(r.Baseline)
 		ratio, cpu := r.ratios()
 		goal := ratioGoals[r.Goal]
-		p.printf("| %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f | %.1f | ≥ %.1f | %s | %d |\n",
+		p.printf("| %s | %.0f | %s | %s | %s | %.0f | %s | %s | %s | %.2f | %.1f | ≥ %.1f | %s | %d | %s |\n",
 			r.Name, st, ms(s50), ms(s99), us(medianCPU(r.Subject)), bt, ms(b50), ms(b99), us(medianCPU(r.Baseline)),
-			ratio, cpu, goal, yesNo(ratio >= goal), errorsOf(r.Subject)+errorsOf(r.Baseline))
+			ratio, cpu, goal, yesNo(ratio >= goal), errorsOf(r.Subject)+errorsOf(r.Baseline), command(r.Goal))
 	}
 	p.printf("\n")
 }
 
 func (rep *report) writeCalls(p *printer) {
 	p.printf("P4: Graph API calls of cold queries (CDN downloads not counted):\n\n")
-	p.printf("| Case | calls | minimum | met | note |\n|---|---:|---:|---|---|\n")
+	p.printf("| Case | calls | minimum | met | note | command |\n|---|---:|---:|---|---|---|\n")
 	for _, c := range rep.calls {
-		p.printf("| %s | %d | %d | %s | %s |\n", c.Case, c.Calls, c.Minimum, yesNo(c.Calls <= c.Minimum), c.Note)
+		p.printf("| %s | %d | %d | %s | %s | %s |\n", c.Case, c.Calls, c.Minimum, yesNo(c.Calls <= c.Minimum), c.Note, command("P4"))
 	}
 	p.printf("\n")
 }
 
 func (rep *report) writeOverhead(p *printer) {
 	p.printf("P5: latency of cold queries minus the emulator's handler time:\n\n")
-	p.printf("| Case | queries | calls each | total p50 | emulator p50 | overhead p50 | overhead p99 | goal p50 | met |\n")
-	p.printf("|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
+	p.printf("| Case | queries | calls each | total p50 | emulator p50 | overhead p50 | overhead p99 | goal p50 | met | command |\n")
+	p.printf("|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rep.overhead {
-		p.printf("| %s | %d | %d | %s | %s | %s | %s | < %s | %s |\n", r.Case, r.Queries, r.UpstreamCallsEach,
+		p.printf("| %s | %d | %d | %s | %s | %s | %s | < %s | %s | %s |\n", r.Case, r.Queries, r.UpstreamCallsEach,
 			ms(r.Total[0]), ms(r.Upstream[0]), ms(r.Overhead[0]), ms(r.Overhead[1]), ms(overheadGoal),
-			yesNo(r.Overhead[0] < overheadGoal))
+			yesNo(r.Overhead[0] < overheadGoal), command("P5"))
 	}
 	p.printf("\n")
 }
@@ -94,7 +94,12 @@ func (rep *report) writeMemory(p *printer) {
 	for _, pt := range m.Points {
 		p.printf("| %d | %.1f | %.1f |\n", pt.Instances, mib(float64(pt.Heap)), mib(float64(pt.RSS)))
 	}
-	p.printf("\nGrowth per instance: heap %.0f KiB, RSS %.0f KiB.\n\n", m.HeapPerInst/1024, m.RSSPerInst/1024)
+	p.printf("\nGrowth per instance: heap %.0f KiB, RSS %.0f KiB (%s).\n\n", m.HeapPerInst/1024, m.RSSPerInst/1024, command("P6"))
+}
+
+// command returns the command that runs one goal alone.
+func command(goal string) string {
+	return "`go run ./bench -only " + goal + "`"
 }
 
 func ms(d time.Duration) string {

@@ -27,9 +27,10 @@ import (
 // that no measurement meets a throttling error.
 const rigCallsPerHour = 10_000_000
 
-// rig is igsource built in-process from its internal packages: the emulator on an httptest
-// server whose handler time is summed, a real SQLite store and media store in a temporary
-// folder, the Instagram client, the source layer and the HTTP server.
+// rig is igsource built in-process from its internal packages. The emulator runs on an
+// httptest server that sums its handler time. The SQLite store and the media store live in a
+// temporary folder, and the Instagram client, the source layer and the HTTP server are the
+// real ones.
 type rig struct {
 	emu      *emulator.Emulator
 	upstream *httptest.Server
