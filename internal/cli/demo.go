@@ -64,11 +64,20 @@ func (c *demoCmd) Run(ctx context.Context, s *streams) error {
 	}
 	defer stopEmulator()
 	c.EmulatorURL = emulatorURL
+	generatedPassword := c.prepareAdmin()
 
 	a, err := newApp(ctx, &c.Config, logger)
 	if err != nil {
 		return err
 	}
+	// The redirect URI carries the listener's port, known only now.
+	emu.SetOAuthApps(emulator.OAuthApps{
+		InstagramAppID:     c.InstagramAppID,
+		InstagramAppSecret: c.InstagramAppSecret,
+		FacebookAppID:      c.FacebookAppID,
+		FacebookAppSecret:  c.FacebookAppSecret,
+		RedirectURIs:       []string{c.OAuthRedirectURI()},
+	})
 	demo, err := seedDemo(ctx, a.backend, emu, logger)
 	if err != nil {
 		return errors.Join(err, a.close())
@@ -76,10 +85,31 @@ func (c *demoCmd) Run(ctx context.Context, s *streams) error {
 	if err := applyDeclaredInstances(ctx, a.backend.store, c.Instances, logger); err != nil {
 		return errors.Join(err, a.close())
 	}
-	if err := printDemo(s.stdout, &c.Config, emulatorURL, c.DataDir == c.generatedData, demo); err != nil {
+	banner := demoBanner{emulatorURL: emulatorURL, temporary: c.DataDir == c.generatedData,
+		generatedPassword: generatedPassword, accounts: demo}
+	if err := printDemo(s.stdout, &c.Config, banner); err != nil {
 		return errors.Join(err, a.close())
 	}
 	return a.run(ctx)
+}
+
+// prepareAdmin opens the admin pages and OAuth connect against the emulator. Login kinds
+// without a configured app get the emulated app's credentials, and without --admin-password
+// the demo uses a random password, which it returns for the banner.
+func (c *demoCmd) prepareAdmin() (generatedPassword string) {
+	if c.InstagramAppID == "" {
+		c.InstagramAppID = emulator.DefaultInstagramAppID
+		c.InstagramAppSecret = emulator.DefaultInstagramAppSecret
+	}
+	if c.FacebookAppID == "" {
+		c.FacebookAppID = emulator.DefaultFacebookAppID
+		c.FacebookAppSecret = emulator.DefaultFacebookAppSecret
+	}
+	if c.AdminPassword != "" {
+		return ""
+	}
+	c.AdminPassword = rand.Text()
+	return c.AdminPassword
 }
 
 // demoAccounts are the accounts that seedDemo saved.
@@ -131,22 +161,36 @@ func saveDemoAccount(ctx context.Context, b *backend, kind instagram.Kind, token
 	return account, nil
 }
 
-// printDemo prints where the demo serves and two queries to try.
-func printDemo(w io.Writer, cfg *config.Config, emulatorURL string, temporary bool, demo *demoAccounts) error {
+// demoBanner contains the run-time values that printDemo prints besides the configuration.
+type demoBanner struct {
+	emulatorURL       string
+	temporary         bool   // the data folder is deleted on exit
+	generatedPassword string // empty when --admin-password set the password
+	accounts          *demoAccounts
+}
+
+// printDemo prints where the demo serves, how to sign in to the admin pages and two queries
+// to try.
+func printDemo(w io.Writer, cfg *config.Config, banner demoBanner) error {
 	base := cfg.BaseURL()
 	data := cfg.DataDir
-	if temporary {
+	if banner.temporary {
 		data += " (temporary, deleted on exit; pass --data DIR to keep it)"
 	}
 	p := &printer{w: w}
 	p.printf("igsource demo is running.\n\n")
 	p.printf("  GraphQL   %s/graphql\n", base)
 	p.printf("  REST      %s/api/v1/instances\n", base)
-	p.printf("  Emulator  %s (Meta's APIs and CDN, with generated data)\n", emulatorURL)
+	if banner.generatedPassword != "" {
+		p.printf("  Admin     %s/admin/accounts (user admin, password %s)\n", base, banner.generatedPassword)
+	} else {
+		p.printf("  Admin     %s/admin/accounts (user admin, the --admin-password)\n", base)
+	}
+	p.printf("  Emulator  %s (Meta's APIs and CDN, with generated data)\n", banner.emulatorURL)
 	p.printf("  Data      %s\n\n", data)
 	p.printf("Instances:\n")
-	p.printf("  %-14s @%s, Instagram Login\n", demoInstance, demo.creator.Username)
-	p.printf("  %-14s @%s, Facebook Login (hashtag search works here)\n\n", demoBusinessInstance, demo.business.Username)
+	p.printf("  %-14s @%s, Instagram Login\n", demoInstance, banner.accounts.creator.Username)
+	p.printf("  %-14s @%s, Facebook Login (hashtag search works here)\n\n", demoBusinessInstance, banner.accounts.business.Username)
 	p.printf("Try:\n")
 	p.printf("  curl -s %s/graphql -H 'Content-Type: application/json' \\\n", base)
 	p.printf("    -d '{\"query\":\"{ instance(name: \\\"%s\\\") { media(amount: 5) { id type url caption timestamp hashtags } } }\"}'\n", demoInstance)
