@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"strings"
 	"testing"
@@ -72,27 +74,30 @@ func TestDemoAdminPage(t *testing.T) {
 	}
 }
 
-func TestDemoConnectRedirectsToEmulator(t *testing.T) {
+func TestDemoConnectThroughEmulator(t *testing.T) {
 	t.Parallel()
 	d := startDemo(t)
 	tests := []struct {
 		kind      string
 		authorize string // path of the consent page under the emulator's base URL
 		appID     string
+		account   string // the account that the callback page names
 	}{
-		{"instagram", "/www.instagram.com/oauth/authorize", emulator.DefaultInstagramAppID},
-		{"facebook", "/www.facebook.com/v25.0/dialog/oauth", emulator.DefaultFacebookAppID},
+		{"instagram", "/www.instagram.com/oauth/authorize", emulator.DefaultInstagramAppID, "@igsource.demo"},
+		{"facebook", "/www.facebook.com/v25.0/dialog/oauth", emulator.DefaultFacebookAppID, "@lakeside.bakery"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind, func(t *testing.T) {
-			resp := adminStatus(t, d, "/admin/connect/"+tt.kind, d.adminPassword)
-			if resp.StatusCode != http.StatusFound {
-				t.Fatalf("connect: status %d, want 302", resp.StatusCode)
-			}
-			location, err := url.Parse(resp.Header.Get("Location"))
+			// The jar keeps the admin session cookie, to which the connect binds its state.
+			jar, err := cookiejar.New(nil)
 			if err != nil {
-				t.Fatalf("connect: invalid Location %q: %v", resp.Header.Get("Location"), err)
+				t.Fatal(err)
 			}
+			browser := &http.Client{Jar: jar, CheckRedirect: noRedirects.CheckRedirect}
+
+			req := newRequest(t, http.MethodGet, d.base+"/admin/connect/"+tt.kind, nil)
+			req.SetBasicAuth("admin", d.adminPassword)
+			location := redirectOf(t, browser, req, "connect")
 			page := location.Scheme + "://" + location.Host + location.Path
 			if want := d.emulatorURL + tt.authorize; page != want {
 				t.Errorf("connect redirects to %s, want %s", page, want)
@@ -105,22 +110,69 @@ func TestDemoConnectRedirectsToEmulator(t *testing.T) {
 			}
 
 			// The emulator shows its consent page only for a known app and a registered
-			// redirect URI, which the demo configured.
-			req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, location.String(), nil)
-			if err != nil {
-				t.Fatal(err)
+			// redirect URI, and grants a code when the form is submitted with Allow.
+			consent := doStatus(t, browser, newRequest(t, http.MethodGet, location.String(), nil), http.StatusOK, "consent page")
+			if !strings.Contains(consent, tt.appID) {
+				t.Errorf("consent page does not name app %s", tt.appID)
 			}
-			consent, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatalf("GET consent page: %v", err)
-			}
-			consent.Body.Close()
-			if consent.StatusCode != http.StatusOK {
-				t.Errorf("consent page: status %d, want 200", consent.StatusCode)
-			}
-			if ct := consent.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
-				t.Errorf("consent page: Content-Type %q, want text/html", ct)
+			query.Set("decision", "allow")
+			allow := newRequest(t, http.MethodPost, page, strings.NewReader(query.Encode()))
+			allow.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			callback := redirectOf(t, browser, allow, "allow")
+
+			connected := doStatus(t, browser, newRequest(t, http.MethodGet, callback.String(), nil), http.StatusOK, "callback")
+			if !strings.Contains(connected, "Connected "+tt.account) {
+				t.Errorf("callback page does not name %s:\n%.500s", tt.account, connected)
 			}
 		})
 	}
+}
+
+func newRequest(t *testing.T, method, target string, body io.Reader) *http.Request {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+// redirectOf sends req, expects 302 and returns the Location.
+func redirectOf(t *testing.T, client *http.Client, req *http.Request, step string) *url.URL {
+	t.Helper()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("%s: status %d, want 302; body %.500s", step, resp.StatusCode, body)
+	}
+	location, err := resp.Location()
+	if err != nil {
+		t.Fatalf("%s: invalid Location %q: %v", step, resp.Header.Get("Location"), err)
+	}
+	return location
+}
+
+// doStatus sends req, expects wantStatus and an HTML body, and returns the body.
+func doStatus(t *testing.T, client *http.Client, req *http.Request, wantStatus int, step string) string {
+	t.Helper()
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s: read body: %v", step, err)
+	}
+	if resp.StatusCode != wantStatus {
+		t.Fatalf("%s: status %d, want %d; body %.500s", step, resp.StatusCode, wantStatus, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("%s: Content-Type %q, want text/html", step, ct)
+	}
+	return string(body)
 }
