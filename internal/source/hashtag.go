@@ -25,12 +25,15 @@ var urlStart = regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+.\-]*://|www\.|[a-z0-9\-]
 
 // ExtractHashtags returns the hashtags of a caption in order of first appearance, without
 // duplicates. A tag is a run of letters and combining marks of any script, digits and
-// underscores after '#'; it ends at whitespace, punctuation, a symbol or another '#'. A '#' in
-// a URL or in an HTML entity such as "&#039;" starts no tag, and a run without a letter (such
-// as "#2010") is no tag, as on Instagram. The caption itself is left as it is.
+// underscores after '#'; it ends at whitespace, punctuation, a symbol or another '#'. A '#'
+// starts a tag only at the start of the caption, after a rune that is no letter, mark, digit
+// or underscore, or right after a tag it ends ("#one#two"), so "middle#notatag" has none. A
+// '#' in a URL or in an HTML entity such as "&#039;" starts no tag, and a run without a
+// letter (such as "#2010") is no tag, as on Instagram. The caption itself is left as it is.
 func ExtractHashtags(caption string) []Hashtag {
 	tags := []Hashtag{}
 	seen := map[string]bool{}
+	lastTagEnd := -1
 	for i := 0; i < len(caption); {
 		r, size := utf8.DecodeRuneInString(caption[i:])
 		if r != '#' && r != fullwidthHash {
@@ -40,7 +43,8 @@ func ExtractHashtags(caption string) []Hashtag {
 		start := i + size
 		end := tagEnd(caption, start)
 		name := caption[start:end]
-		if startsTag(caption, i) && hasLetter(name) {
+		if (i == lastTagEnd || startsTag(caption, i)) && hasLetter(name) {
+			lastTagEnd = end
 			id := hashtagKey(name)
 			if !seen[id] {
 				seen[id] = true
@@ -105,10 +109,13 @@ func tagEnd(s string, start int) int {
 	return end
 }
 
-// startsTag reports whether the '#' at byte index i starts a tag: not the "&#" of an HTML
-// entity and not part of a URL.
+// startsTag reports whether the '#' at byte index i starts a tag: not inside a word, not the
+// "&#" of an HTML entity and not part of a URL.
 func startsTag(s string, i int) bool {
 	if i > 0 && s[i-1] == '&' {
+		return false
+	}
+	if prev, _ := utf8.DecodeLastRuneInString(s[:i]); i > 0 && isWordRune(prev) {
 		return false
 	}
 	wordStart := strings.LastIndexFunc(s[:i], unicode.IsSpace) + 1
@@ -123,6 +130,11 @@ func isTagRune(r rune) bool {
 		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
+}
+
+// isWordRune reports whether r continues a word, so that a '#' after it starts no tag.
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
 }
 
 func hasLetter(s string) bool {

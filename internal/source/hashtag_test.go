@@ -48,7 +48,11 @@ func TestExtractHashtags(t *testing.T) {
 		{"script tag text", `Party <script>alert(1)</script> "quotes" & it's #fun`, []string{"fun"}},
 		{"no caption", "", []string{}},
 		{"zero width joiner trimmed", "#abc\u200d def", []string{"abc"}},
-		{"word before hash", "word#tag", []string{"tag"}},
+		{"word before hash", "word#tag", []string{}},
+		{"tag inside a word", "Tag in the middle#notatag and #realtag, end.", []string{"realtag"}},
+		{"digit or underscore before hash", "2024#tag snake_#tag", []string{}},
+		{"mark before hash", "cafe\u0301#tag", []string{}},
+		{"chain after a word", "word#tag#more", []string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +114,7 @@ func TestNormalizeHashtagInvalid(t *testing.T) {
 func FuzzExtractHashtags(f *testing.F) {
 	for _, seed := range []string{
 		"Brunch #café #queMoción #コーヒー", "y&#039;all #brunch", "#1 #2010 #2024goals",
-		"#Travel #travel", "https://x.com/#a #b", "#️⃣", "#a\u200d#b", "\xff#\xfe", "＃ラーメン",
+		"#Travel #travel", "https://x.com/#a #b", "#️⃣", "#a\u200d#b", "\xff#\xfe", "＃ラーメン", "middle#notatag",
 	} {
 		f.Add(seed)
 	}
