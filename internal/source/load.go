@@ -144,7 +144,7 @@ func fallback[T any](ctx context.Context, s *Service, r request[T], cause error)
 	s.metrics.staleServe(r.query)
 	s.logger.Warn("Serving the last good result after a failed refresh", "instance_id", r.instance.ID,
 		"instance", r.instance.Name, "query", r.query, "fetched_at", fetchedAt, "error", cause)
-	return outcome[T]{value: v, meta: Meta{Stale: true, FetchedAt: fetchedAt}}, nil
+	return outcome[T]{value: v, meta: Meta{Cached: true, Stale: true, FetchedAt: fetchedAt}}, nil
 }
 
 // servesStale reports whether a failure may be hidden behind the last good result: Instagram

@@ -324,6 +324,9 @@ func TestMediaStaleAfterFailedRefresh(t *testing.T) {
 	if !res.Meta.Stale || !res.Meta.FetchedAt.Equal(first.Meta.FetchedAt) {
 		t.Errorf("meta = %+v, want stale data fetched at %s", res.Meta, first.Meta.FetchedAt)
 	}
+	if !res.Meta.Cached {
+		t.Errorf("meta = %+v, want cached: a stale result comes from the cache", res.Meta)
+	}
 	if diff := cmp.Diff(ids(first.Media), ids(res.Media)); diff != "" {
 		t.Errorf("stale media (-want +got):\n%s", diff)
 	}

@@ -60,8 +60,8 @@ type User struct {
 
 // Meta describes where a result came from.
 type Meta struct {
-	Cached    bool      `json:"cached"`    // served from the cache without an upstream call
-	Stale     bool      `json:"stale"`     // the refresh failed and this is the last good result
+	Cached    bool      `json:"cached"`    // served from the cache, fresh or stale, not read from Instagram by this request
+	Stale     bool      `json:"stale"`     // the refresh failed or was held back, and this is the last good result
 	FetchedAt time.Time `json:"fetchedAt"` // when the data was read from Instagram
 }
 
