@@ -278,6 +278,30 @@ func TestEmulatorMediaSingle(t *testing.T) {
 	}
 }
 
+func TestEmulatorMediaSingleNotMedia(t *testing.T) {
+	e := newEmulated(t, emulator.Options{})
+	tests := []struct {
+		name     string
+		instance string
+		id       string
+	}{
+		{"user id on Instagram Login", "creator", e.accounts.CreatorUserID},
+		{"user id on Facebook Login", "business", e.accounts.CreatorUserID},
+		{"unknown id", "creator", "17890000000099999"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := e.service.MediaSingle(t.Context(), tt.instance, SingleSettings{ID: tt.id, Cache: ptr(0)})
+			if code := apperr.CodeOf(err); code != apperr.NotFound {
+				t.Errorf("code = %s, want %s (error %v)", code, apperr.NotFound, err)
+			}
+			if !strings.Contains(apperr.MessageOf(err), tt.id) {
+				t.Errorf("message %q does not name id %s", apperr.MessageOf(err), tt.id)
+			}
+		})
+	}
+}
+
 func TestEmulatorResolveURL(t *testing.T) {
 	e := newEmulated(t, emulator.Options{})
 	if _, err := e.service.Media(t.Context(), "creator", MediaSettings{Amount: ptr(10)}); err != nil {

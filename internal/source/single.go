@@ -2,6 +2,8 @@ package source
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/instagram"
@@ -36,7 +38,7 @@ func (s *Service) fetchSingle(ctx context.Context, inst *store.Instance, id stri
 	}
 	s.metrics.upstreamCall("single")
 	m, err := s.client.GetMedia(ctx, t.cred, id, nil)
-	if instagram.IsNotFound(err) {
+	if instagram.IsNotFound(err) || isNotMedia(err) {
 		return nil, apperr.Wrap(err, apperr.NotFound,
 			"media %s not found: instance %q's account has no media with this id, or it was deleted", id, inst.Name)
 	}
@@ -48,4 +50,13 @@ func (s *Service) fetchSingle(ctx context.Context, inst *store.Instance, id stri
 		return nil, err
 	}
 	return &items[0], nil
+}
+
+// isNotMedia reports whether Meta rejected a media read because the id names another kind of
+// node, such as a user: code 100 with "Tried accessing nonexisting field (caption) on node
+// type (IGUser)". Reading the id again gives the same error, so it means the media does not
+// exist.
+func isNotMedia(err error) bool {
+	igErr, ok := errors.AsType[*instagram.Error](err)
+	return ok && igErr.Code == 100 && strings.Contains(strings.ToLower(igErr.Message), "nonexisting field")
 }
