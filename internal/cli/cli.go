@@ -13,11 +13,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/alecthomas/kong"
 
 	"github.com/igsource/igsource/internal/config"
+	"github.com/igsource/igsource/internal/graph"
 )
 
 // Exit statuses of Run.
@@ -116,10 +118,18 @@ func newParser(ctx context.Context, cli *root, s *streams) (*kong.Kong, error) {
 			Key:   settingsGroup,
 			Title: "Settings (each also an IGSOURCE_* environment variable and a --config file key)",
 		}}),
-		kong.Vars(config.Vars()),
+		kong.Vars(settingVars()),
 		kong.BindTo(ctx, (*context.Context)(nil)),
 		kong.Bind(s),
 	)
+}
+
+// settingVars returns the values that config.Config's tags interpolate. The complexity limit
+// comes from the GraphQL package, whose cost function it is sized for.
+func settingVars() kong.Vars {
+	vars := kong.Vars(config.Vars())
+	vars["complexity_limit"] = strconv.Itoa(graph.DefaultComplexityLimit)
+	return vars
 }
 
 // usageError is a command error caused by invalid input rather than a failure; Run exits

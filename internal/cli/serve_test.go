@@ -67,6 +67,36 @@ func TestServeAnswersQueries(t *testing.T) {
 	}
 }
 
+// fullMediaPage queries the maximum amount of media with every Media field, album children
+// included: the most expensive media list a site can request.
+const fullMediaPage = `{ instance(name: "creator") {
+	media(amount: 1000) { ...fields children { ...fields } }
+} }
+fragment fields on Media {
+	id type productType url thumbnailUrl caption permalink timestamp username hashtags
+	hashtagList { id name } commentsCount likeCount
+}`
+
+func TestServeDefaultComplexityAllowsFullPage(t *testing.T) {
+	t.Parallel()
+	f := newQueryFixture(t)
+	_, stderr, stop := startCommand(t, "Server started", "serve", "--listen", "127.0.0.1:0", "--data", f.dir,
+		"--emulator-url", f.emulatorURL, "--log-format", "json")
+	base := "http://" + serverAddress(t, stderr.String())
+
+	var media graphqlMediaResponse
+	postGraphQL(t, base+"/graphql", fullMediaPage, &media)
+	if len(media.Errors) != 0 {
+		t.Fatalf("full media page failed with the default --complexity-limit: %s", media.Errors)
+	}
+	if len(media.Data.Instance.Media) == 0 {
+		t.Error("full media page returned no media")
+	}
+	if status := stop(); status != exitOK {
+		t.Errorf("serve exit status = %d, want %d", status, exitOK)
+	}
+}
+
 func TestServeListenFailure(t *testing.T) {
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

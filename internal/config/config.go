@@ -61,7 +61,7 @@ type Config struct {
 	APIKey          string   `json:"api_key" name:"api-key" secret:"" help:"Key the content API requires as Authorization: Bearer or X-API-Key (default: the content API is public)." env:"IGSOURCE_API_KEY"`
 	AdminPassword   string   `json:"admin_password" name:"admin-password" secret:"" help:"Password of the admin pages and admin API (user name admin); admin routes stay closed without it." env:"IGSOURCE_ADMIN_PASSWORD"`
 	Introspection   bool     `json:"introspection" name:"introspection" help:"Allow GraphQL introspection queries." default:"true" negatable:"" env:"IGSOURCE_INTROSPECTION"`
-	ComplexityLimit int      `json:"complexity_limit" name:"complexity-limit" help:"Highest GraphQL query complexity accepted." default:"1000" env:"IGSOURCE_COMPLEXITY_LIMIT"`
+	ComplexityLimit int      `json:"complexity_limit" name:"complexity-limit" help:"Highest GraphQL query complexity accepted; a media list costs its selected fields times its amount." default:"${complexity_limit}" env:"IGSOURCE_COMPLEXITY_LIMIT"`
 
 	TokenRefreshMargin time.Duration `json:"token_refresh_margin" name:"token-refresh-margin" help:"How long before expiry an Instagram Login token is refreshed; tokens live 60 days." default:"168h" env:"IGSOURCE_TOKEN_REFRESH_MARGIN"`
 
@@ -82,8 +82,9 @@ type InstanceSpec struct {
 	Cache   int    `json:"cache,omitempty"` // default cache time in seconds; 0 means 3600
 }
 
-// Vars returns the values that the default tags of Config interpolate, except data_default:
-// the default data folder differs between commands, so each command that embeds Config sets it.
+// Vars returns the values that the default tags of Config interpolate, except two that the
+// command line sets: data_default, because the default data folder differs between commands,
+// and complexity_limit, because the GraphQL package sizes that limit to its own cost function.
 func Vars() map[string]string {
 	return map[string]string{
 		"graph_instagram_url": DefaultGraphInstagramURL,

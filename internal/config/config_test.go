@@ -27,7 +27,7 @@ func valid() Config {
 		MediaDownloads:     4,
 		MediaTimeout:       time.Minute,
 		Introspection:      true,
-		ComplexityLimit:    1000,
+		ComplexityLimit:    50_000,
 		TokenRefreshMargin: 7 * 24 * time.Hour,
 		LogLevel:           "info",
 		LogFormat:          "auto",

@@ -1,6 +1,13 @@
 package graph
 
 import (
+	"context"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/graph/generated"
 	"github.com/igsource/igsource/internal/graph/model"
 )
@@ -37,4 +44,41 @@ func listSize(amount *int, limit int) int {
 		return defaultAmount
 	}
 	return min(max(*amount, 1), limit)
+}
+
+// complexityLimit rejects an operation whose complexity exceeds limit before any resolver
+// runs. It replaces gqlgen's extension.FixedComplexityLimit, whose error names neither the
+// setting that raises the limit nor an apperr code.
+type complexityLimit struct {
+	limit  int
+	schema graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = &complexityLimit{}
+
+// ExtensionName names the extension in gqlgen's extension list.
+func (c *complexityLimit) ExtensionName() string { return "ComplexityLimit" }
+
+// Validate stores the schema whose complexity functions compute each operation's cost.
+func (c *complexityLimit) Validate(schema graphql.ExecutableSchema) error {
+	c.schema = schema
+	return nil
+}
+
+// MutateOperationContext computes the operation's complexity and rejects it with an
+// INVALID_INPUT error when it exceeds the limit.
+func (c *complexityLimit) MutateOperationContext(ctx context.Context,
+	opCtx *graphql.OperationContext) *gqlerror.Error {
+	cost := complexity.Calculate(ctx, c.schema, opCtx.Operation, opCtx.Variables)
+	if cost <= c.limit {
+		return nil
+	}
+	err := apperr.New(apperr.Invalid,
+		"query complexity %d exceeds the limit of %d: a media list costs its selected fields "+
+			"times its amount, so request fewer media or fields, or raise the server's "+
+			"--complexity-limit (IGSOURCE_COMPLEXITY_LIMIT)", cost, c.limit)
+	return &gqlerror.Error{Message: err.Message, Err: err}
 }

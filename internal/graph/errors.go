@@ -14,18 +14,14 @@ import (
 	"github.com/igsource/igsource/internal/apperr"
 )
 
-// complexityLimitCode is the code that gqlgen's complexity extension sets on the error it
-// returns for an operation over the limit.
-const complexityLimitCode = "COMPLEXITY_LIMIT_EXCEEDED"
-
 // errPanicLogged marks the error that replaces a recovered panic, which recoverPanic has
 // already logged with its stack.
 var errPanicLogged = errors.New("resolver panicked")
 
 // presentError returns the error presenter. Every error leaves with an apperr code in
-// extensions.code: an *apperr.Error keeps its code and message, gqlgen's own parse,
-// validation and complexity errors become INVALID_INPUT with their message, and anything else
-// is logged and shown as INTERNAL with a generic message.
+// extensions.code: an *apperr.Error keeps its code and message (the complexity limit's error
+// is one), gqlgen's own parse and validation errors become INVALID_INPUT with their message,
+// and anything else is logged and shown as INTERNAL with a generic message.
 func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		located := graphql.DefaultErrorPresenter(ctx, err)
@@ -59,11 +55,11 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 }
 
 // isRequestError reports whether err is one of gqlgen's errors about the request itself:
-// it could not be read, parsed or validated, or it exceeds the complexity limit. Their
-// messages describe the client's query and are safe to show.
+// it could not be read, parsed or validated. Their messages describe the client's query and
+// are safe to show.
 func isRequestError(err *gqlerror.Error) bool {
 	switch err.Extensions["code"] {
-	case errcode.ParseFailed, errcode.ValidationFailed, complexityLimitCode:
+	case errcode.ParseFailed, errcode.ValidationFailed:
 		return true
 	}
 	// Errors about the request body carry no code, but also no cause and no field path.

@@ -220,6 +220,30 @@ func TestComplexityLimit(t *testing.T) {
 	}
 }
 
+func TestComplexityLimitMessage(t *testing.T) {
+	srv := newServer(t, newFake(), graph.Options{ComplexityLimit: 100})
+	for name, resp := range map[string]response{
+		"POST": srv.query(t, `{ instance(name: "Instagram") { media(amount: 100) { id } } }`, nil),
+		"GET":  srv.get(t, `{ instance(name: "Instagram") { media(amount: 100) { id } } }`),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if len(resp.Errors) != 1 {
+				t.Fatalf("errors = %+v, want one", resp.Errors)
+			}
+			got := resp.Errors[0]
+			want := "query complexity 102 exceeds the limit of 100: a media list costs its " +
+				"selected fields times its amount, so request fewer media or fields, or raise " +
+				"the server's --complexity-limit (IGSOURCE_COMPLEXITY_LIMIT)"
+			if diff := cmp.Diff(want, got.Message); diff != "" {
+				t.Errorf("message mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff("INVALID_INPUT", got.Extensions["code"]); diff != "" {
+				t.Errorf("code mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // fullPage and twoFullPages query the maximum number of media with every field, once and twice.
 const (
 	fullPage = `{ instance(name: "Instagram") {
