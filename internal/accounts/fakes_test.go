@@ -28,8 +28,6 @@ type oauthState struct {
 	used          bool
 }
 
-var errNotFound = errors.New("not found")
-
 func newMemStore(list ...store.Account) *memStore {
 	s := &memStore{accounts: map[int64]store.Account{}, states: map[string]oauthState{}}
 	for _, a := range list {
@@ -60,7 +58,7 @@ func (s *memStore) Account(_ context.Context, id int64) (*store.Account, error) 
 	defer s.mu.Unlock()
 	a, ok := s.accounts[id]
 	if !ok {
-		return nil, fmt.Errorf("account %d: %w", id, errNotFound)
+		return nil, fmt.Errorf("account %d: %w", id, store.ErrNotFound)
 	}
 	return &a, nil
 }
@@ -81,7 +79,7 @@ func (s *memStore) UpdateAccountToken(_ context.Context, id int64, token string,
 	defer s.mu.Unlock()
 	a, ok := s.accounts[id]
 	if !ok {
-		return fmt.Errorf("account %d: %w", id, errNotFound)
+		return fmt.Errorf("account %d: %w", id, store.ErrNotFound)
 	}
 	a.Token, a.TokenIssuedAt, a.TokenExpiresAt = token, issuedAt, expiresAt
 	a.Status, a.StatusMessage, a.LastRefreshAt = store.StatusActive, "", issuedAt
@@ -95,7 +93,7 @@ func (s *memStore) SetAccountStatus(_ context.Context, id int64, status store.Ac
 	defer s.mu.Unlock()
 	a, ok := s.accounts[id]
 	if !ok {
-		return fmt.Errorf("account %d: %w", id, errNotFound)
+		return fmt.Errorf("account %d: %w", id, store.ErrNotFound)
 	}
 	a.Status, a.StatusMessage = status, message
 	s.accounts[id] = a

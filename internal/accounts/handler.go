@@ -119,9 +119,9 @@ func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, apperr.New(apperr.Invalid, "cross-site request rejected: send it from the admin page"))
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writeJSONError(w, apperr.New(apperr.Invalid, "invalid account id %q: expected a positive number", r.PathValue("id")))
+	id, err := parseAccountID(r.PathValue("id"))
+	if err != nil {
+		writeJSONError(w, err)
 		return
 	}
 	a, err := h.svc.Refresh(r.Context(), id)
@@ -131,6 +131,16 @@ func (h *Handler) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": newAccountJSON(a)})
+}
+
+// parseAccountID parses the {id} of an admin route. Errors are *apperr.Error values.
+func parseAccountID(raw string) (int64, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(apperr.Invalid, "invalid account id %q: expected a positive number, "+
+			"as igsource accounts list shows it", raw)
+	}
+	return id, nil
 }
 
 // crossSite reports whether a state-changing request came from another site, which a browser
@@ -221,6 +231,10 @@ func codeForStatus(status int) apperr.Code {
 	switch status {
 	case http.StatusBadRequest:
 		return apperr.Invalid
+	case http.StatusNotFound:
+		return apperr.NotFound
+	case http.StatusTooManyRequests:
+		return apperr.RateLimited
 	case http.StatusConflict:
 		return apperr.NeedsReauth
 	case http.StatusBadGateway:

@@ -3,7 +3,6 @@ package accounts
 import (
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/instagram"
@@ -73,9 +72,9 @@ func (h *Handler) refreshForm(w http.ResponseWriter, r *http.Request) {
 		writePage(w, http.StatusBadRequest, "Refresh rejected", "Cross-site request rejected: use the accounts page.")
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		writePage(w, http.StatusBadRequest, "Refresh rejected", "Invalid account id "+strconv.Quote(r.PathValue("id"))+".")
+	id, err := parseAccountID(r.PathValue("id"))
+	if err != nil {
+		writePage(w, http.StatusBadRequest, "Refresh rejected", apperr.MessageOf(err))
 		return
 	}
 	if _, err := h.svc.Refresh(r.Context(), id); err != nil {

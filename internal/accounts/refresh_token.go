@@ -161,6 +161,9 @@ func (r *Refresher) RefreshAccount(ctx context.Context, id int64) (*store.Accoun
 	defer r.mu.Unlock()
 
 	a, err := r.store.Account(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, accountNotFound(id, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("refresh account %d: %w", id, err)
 	}
@@ -172,6 +175,9 @@ func (r *Refresher) RefreshAccount(ctx context.Context, id int64) (*store.Accoun
 	switch {
 	case err == nil:
 		return a, nil
+	case errors.Is(err, store.ErrNotFound):
+		// The account was removed while Meta refreshed its token.
+		return nil, accountNotFound(id, err)
 	case errors.Is(err, ErrTokenInvalid):
 		r.markRejected(ctx, a, err)
 		return nil, apperr.Wrap(err, apperr.NeedsReauth,
@@ -202,4 +208,9 @@ func (r *Refresher) checkRefreshable(ctx context.Context, a *store.Account, now 
 			a.TokenIssuedAt.Add(minRefreshAge).UTC().Format(time.RFC3339))
 	}
 	return nil
+}
+
+func accountNotFound(id int64, err error) error {
+	return apperr.Wrap(err, apperr.NotFound, "account %d not found: list the connected accounts "+
+		"with igsource accounts list or GET /admin/api/accounts", id)
 }
