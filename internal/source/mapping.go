@@ -52,11 +52,31 @@ func (m *mapper) media(in *instagram.Media) Media {
 	}
 	out.Timestamp, out.CreatedAt = m.timestamp(in)
 	if in.Children != nil {
-		for i := range in.Children.Data {
-			out.Children = append(out.Children, m.media(&in.Children.Data[i]))
-		}
+		out.Children = m.children(in)
 	}
 	m.files(in, &out)
+	return out
+}
+
+// children maps the children of album in that carry a media_type. Meta sometimes sends
+// children as bare ids, and a child that the ?ids= lookup did not return, or that could not be
+// looked up (hashtag media cannot be read by id), has no type or file. Such a child is left
+// out with one warning per album, so that no result shows a child with an empty type.
+func (m *mapper) children(in *instagram.Media) []Media {
+	out := []Media{}
+	var dropped []string
+	for i := range in.Children.Data {
+		child := &in.Children.Data[i]
+		if child.MediaType == "" {
+			dropped = append(dropped, string(child.ID))
+			continue
+		}
+		out = append(out, m.media(child))
+	}
+	if len(dropped) > 0 {
+		m.logger.Warn("Left out album children that Meta sent without a media type",
+			"album_id", string(in.ID), "child_ids", dropped, "account_id", m.accountID)
+	}
 	return out
 }
 
@@ -80,8 +100,9 @@ func (m *mapper) timestamp(in *instagram.Media) (*string, time.Time) {
 }
 
 // files sets the url and thumbnailUrl of out. An image's thumbnail is the image itself, a
-// video's is its thumbnail_url, and an album shows its first child's files. A missing
-// media_url, as Meta sends for copyright-flagged media, leaves url nil and registers nothing.
+// video's is its thumbnail_url, and an album shows its first child's files, or its own
+// media_url when no child is left. A missing media_url, as Meta sends for copyright-flagged
+// media, leaves url nil and registers nothing.
 func (m *mapper) files(in *instagram.Media, out *Media) {
 	switch {
 	case in.MediaType == instagram.MediaTypeAlbum && len(out.Children) > 0:
@@ -91,8 +112,8 @@ func (m *mapper) files(in *instagram.Media, out *Media) {
 		out.URL = m.register(in.ID, media.VariantFile, in.MediaURL, true)
 		out.ThumbnailURL = m.register(in.ID, media.VariantThumb, in.ThumbnailURL, false)
 	default:
-		// Images, and albums whose children Meta did not send, which carry the first
-		// child's media_url on the album itself.
+		// Images, and albums without usable children, which carry the first child's
+		// media_url on the album itself when Meta sends one.
 		out.URL = m.register(in.ID, media.VariantFile, in.MediaURL, false)
 		out.ThumbnailURL = out.URL
 	}

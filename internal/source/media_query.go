@@ -76,12 +76,12 @@ func (s *Service) fetchMedia(ctx context.Context, inst *store.Instance, q mediaQ
 }
 
 // finishMedia fetches album children that Meta sent as bare ids, maps the items and
-// registers their files with one Register call.
+// registers their files with one Register call. Children still without a type afterwards are
+// left out by the mapper.
 func (s *Service) finishMedia(ctx context.Context, t *target, items []instagram.Media, hashtag bool) ([]Media, error) {
 	if !hashtag && anyChildrenIncomplete(items) {
-		s.metrics.upstreamCall("children")
-		if err := s.client.CompleteChildren(ctx, t.cred, items, nil); err != nil {
-			return nil, fmt.Errorf("complete album children for instance %q: %w", t.instance.Name, err)
+		if err := s.completeChildren(ctx, t, items); err != nil {
+			return nil, err
 		}
 	}
 	m := s.newMapper(t.instance.AccountID, hashtag)
@@ -93,6 +93,23 @@ func (s *Service) finishMedia(ctx context.Context, t *target, items []instagram.
 		return nil, err
 	}
 	return out, nil
+}
+
+// completeChildren reads the missing album children of items. A failed read leaves them
+// incomplete, so the albums keep only the children Meta sent with a type. A rejected token or
+// throttling fails the whole fetch instead, because every later call would fail the same way.
+func (s *Service) completeChildren(ctx context.Context, t *target, items []instagram.Media) error {
+	s.metrics.upstreamCall("children")
+	err := s.client.CompleteChildren(ctx, t.cred, items, nil)
+	if err == nil {
+		return nil
+	}
+	if instagram.IsTokenInvalid(err) || instagram.IsRateLimited(err) {
+		return fmt.Errorf("complete album children for instance %q: %w", t.instance.Name, err)
+	}
+	s.logger.Warn("Reading album children failed, so albums keep only the children Meta sent with a type",
+		"instance_id", t.instance.ID, "instance", t.instance.Name, "error", err)
+	return nil
 }
 
 func anyChildrenIncomplete(items []instagram.Media) bool {
