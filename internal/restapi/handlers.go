@@ -8,6 +8,10 @@ import (
 )
 
 func (h *Handler) listInstances(w http.ResponseWriter, r *http.Request) {
+	if _, err := readQuery(r, noParams); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	instances, err := h.queries.Instances(r.Context())
 	if err != nil {
 		h.fail(w, r, err)
@@ -21,6 +25,10 @@ func (h *Handler) listInstances(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getInstance(w http.ResponseWriter, r *http.Request) {
+	if _, err := readQuery(r, noParams); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	instance, err := h.queries.Instance(r.Context(), r.PathValue("name"))
 	if err != nil {
 		h.fail(w, r, err)
@@ -30,7 +38,11 @@ func (h *Handler) getInstance(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) listMedia(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
+	query, err := readQuery(r, mediaParams)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	settings, err := mediaSettings(query)
 	if err != nil {
 		h.fail(w, r, err)
@@ -46,7 +58,11 @@ func (h *Handler) listMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
+	query, err := readQuery(r, singleParams)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	cache, err := intParam(query, "cache")
 	if err != nil {
 		h.fail(w, r, err)
@@ -68,7 +84,11 @@ func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) listHashtagMedia(w http.ResponseWriter, r *http.Request) {
-	query := r.URL.Query()
+	query, err := readQuery(r, hashtagParams)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	settings, err := hashtagSettings(r.PathValue("tag"), query)
 	if err != nil {
 		h.fail(w, r, err)
@@ -84,7 +104,12 @@ func (h *Handler) listHashtagMedia(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) {
-	cache, err := intParam(r.URL.Query(), "cache")
+	query, err := readQuery(r, userParams)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	cache, err := intParam(query, "cache")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -1,16 +1,58 @@
 package restapi
 
 import (
+	"maps"
+	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/source"
 )
 
-// The query parameters are read with url.Values.Get, so the first of repeated values wins,
-// and an empty value counts as not set so that a form's blank field takes the default.
+// The query parameters of each route. A request with any other parameter, or with one of
+// them repeated, is rejected, so that a misspelt name such as amonut=5 fails instead of
+// silently taking the default. An empty value counts as not set, so that a form's blank field
+// takes the default.
+var (
+	noParams      = []string{}
+	mediaParams   = []string{"type", "amount", "offset", "since", "until", "cache", "separator"}
+	singleParams  = []string{"cache", "separator"}
+	hashtagParams = []string{"edge", "amount", "cache", "separator"}
+	userParams    = []string{"cache"}
+)
+
+// readQuery parses the request's query string and checks its names against the route's
+// accepted parameters.
+func readQuery(r *http.Request, accepted []string) (url.Values, error) {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Invalid,
+			"invalid query string %q: percent-encode the parameter values", r.URL.RawQuery)
+	}
+	for _, name := range slices.Sorted(maps.Keys(query)) {
+		if !slices.Contains(accepted, name) {
+			return nil, unknownParam(name, accepted)
+		}
+		if len(query[name]) > 1 {
+			return nil, apperr.New(apperr.Invalid,
+				"query parameter %q is repeated %d times: give it once", name, len(query[name]))
+		}
+	}
+	return query, nil
+}
+
+func unknownParam(name string, accepted []string) error {
+	if len(accepted) == 0 {
+		return apperr.New(apperr.Invalid,
+			"unknown query parameter %q: this route takes no query parameters", name)
+	}
+	return apperr.New(apperr.Invalid, "unknown query parameter %q: this route accepts %s",
+		name, strings.Join(accepted, ", "))
+}
 
 // intParam returns the whole number in parameter name, or nil when it is not set.
 func intParam(query url.Values, name string) (*int, error) {

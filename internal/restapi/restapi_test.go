@@ -163,6 +163,54 @@ func TestMalformedParameters(t *testing.T) {
 	}
 }
 
+func TestRejectedParameters(t *testing.T) {
+	tests := []struct {
+		name        string
+		target      string
+		wantMessage string
+	}{
+		{"media typo", "/api/v1/instances/Instagram/media?amonut=5",
+			`unknown query parameter "amonut": this route accepts type, amount, offset, since, until, cache, separator`},
+		{"single edge", "/api/v1/instances/Instagram/media/1?edge=TOP",
+			`unknown query parameter "edge": this route accepts cache, separator`},
+		{"hashtag offset", "/api/v1/instances/Instagram/hashtags/summer/media?offset=20",
+			`unknown query parameter "offset": this route accepts edge, amount, cache, separator`},
+		{"user amount", "/api/v1/instances/Instagram/user?amount=5",
+			`unknown query parameter "amount": this route accepts cache`},
+		{"instances", "/api/v1/instances?cache=0",
+			`unknown query parameter "cache": this route takes no query parameters`},
+		{"instance", "/api/v1/instances/Instagram?name=x",
+			`unknown query parameter "name": this route takes no query parameters`},
+		{"parameter names are case-sensitive", "/api/v1/instances/Instagram/media?Amount=5",
+			`unknown query parameter "Amount": this route accepts type, amount, offset, since, until, cache, separator`},
+		{"repeated amount", "/api/v1/instances/Instagram/media?amount=1&amount=2",
+			`query parameter "amount" is repeated 2 times: give it once`},
+		{"repeated empty separator", "/api/v1/instances/Instagram/media/1?separator=&separator=",
+			`query parameter "separator" is repeated 2 times: give it once`},
+		{"repeated user cache", "/api/v1/instances/Instagram/user?cache=1&cache=1",
+			`query parameter "cache" is repeated 2 times: give it once`},
+		{"malformed escape", "/api/v1/instances/Instagram/media?amount=%zz",
+			`invalid query string "amount=%zz": percent-encode the parameter values`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newFake()
+			rec := newAPI(fake).do(t, http.MethodGet, tt.target)
+
+			if rec.Code != http.StatusBadRequest {
+				t.Errorf("status = %d, want 400", rec.Code)
+			}
+			want := map[string]any{"error": map[string]any{"code": "INVALID_INPUT", "message": tt.wantMessage}}
+			if diff := cmp.Diff(want, decode(t, rec.Body.Bytes())); diff != "" {
+				t.Errorf("body mismatch (-want +got):\n%s", diff)
+			}
+			if len(fake.calls) != 0 {
+				t.Errorf("source called with %v, want no call", fake.calls)
+			}
+		})
+	}
+}
+
 func TestErrorStatuses(t *testing.T) {
 	const generic = "Internal error. The server log has the details."
 	tests := []struct {
