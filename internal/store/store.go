@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,8 +43,9 @@ type Store struct {
 }
 
 // Open opens or creates the SQLite database at path, applies pending migrations and checks
-// that sealer holds the key the database was created with.
-func Open(ctx context.Context, path string, sealer *secrets.Sealer, clk clock.Clock) (*Store, error) {
+// that sealer holds the key the database was created with. It creates the database file 0600
+// and removes group and other permissions from the database, -wal and -shm files on disk.
+func Open(ctx context.Context, path string, sealer *secrets.Sealer, clk clock.Clock, opts ...Option) (*Store, error) {
 	if sealer == nil {
 		return nil, errors.New("open store: no sealer given; the store needs the encryption key to seal tokens")
 	}
@@ -57,6 +59,14 @@ func Open(ctx context.Context, path string, sealer *secrets.Sealer, clk clock.Cl
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open store %s: create folder: %w", path, err)
+	}
+
+	o := options{logger: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if err := restrictFileModes(path, o.logger); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
 	s := &Store{sealer: sealer, clock: clk}
 	var err error
