@@ -174,6 +174,46 @@ func TestConfigCommandRedactsSecrets(t *testing.T) {
 	}
 }
 
+func TestConfigOutputRedactedSecretRejected(t *testing.T) {
+	status, printed, stderr := runCLI(t, "", "config", "--api-key", "api-key-known-value")
+	if status != exitOK {
+		t.Fatalf("config: status = %d, stderr = %q", status, stderr)
+	}
+	file := writeFile(t, "igsource.json", printed)
+
+	status, stdout, stderr := runCLI(t, "", "config", "--config", file)
+	if status != exitUsage {
+		t.Errorf("status = %d, want %d", status, exitUsage)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing for a redacted secret", stdout)
+	}
+	want := `--api-key (IGSOURCE_API_KEY) is "[redacted]"`
+	if !strings.Contains(stderr, want) {
+		t.Errorf("stderr = %q, want it to contain %q", stderr, want)
+	}
+	if !strings.Contains(stderr, "fill in the value, or remove the \"api_key\" key") {
+		t.Errorf("stderr = %q, want it to say how to fix the file", stderr)
+	}
+}
+
+func TestConfigOutputSecretFromEnvironment(t *testing.T) {
+	status, printed, stderr := runCLI(t, "", "config", "--api-key", "api-key-known-value")
+	if status != exitOK {
+		t.Fatalf("config: status = %d, stderr = %q", status, stderr)
+	}
+	file := writeFile(t, "igsource.json", printed)
+	t.Setenv("IGSOURCE_API_KEY", "api-key-from-environment")
+
+	cli, err := parse(t, "config", "--config", file)
+	if err != nil {
+		t.Fatalf("Parse() = %v, want the environment to replace the redacted key", err)
+	}
+	if got := cli.Config.APIKey; got != "api-key-from-environment" {
+		t.Errorf("APIKey = %q, want the environment's value", got)
+	}
+}
+
 func TestConfigCommandYAML(t *testing.T) {
 	status, stdout, stderr := runCLI(t, "", "config", "--format", "yaml", "--data", "/srv/ig")
 	if status != exitOK {

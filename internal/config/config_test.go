@@ -189,6 +189,46 @@ func TestSecretFieldsTagged(t *testing.T) {
 	}
 }
 
+func TestValidateRejectsRedactedSecrets(t *testing.T) {
+	tests := []struct {
+		field string
+		want  string
+	}{
+		{"EncryptionKey", `--encryption-key (IGSOURCE_ENCRYPTION_KEY) is "[redacted]", the placeholder that ` +
+			"`igsource config` prints in place of a secret: fill in the value, or remove the " +
+			`"encryption_key" key from the configuration file`},
+		{"InstagramAppSecret", `--instagram-app-secret (IGSOURCE_INSTAGRAM_APP_SECRET) is "[redacted]", ` +
+			"the placeholder that `igsource config` prints in place of a secret: fill in the value, " +
+			`or remove the "instagram_app_secret" key from the configuration file`},
+		{"FacebookAppSecret", `--facebook-app-secret (IGSOURCE_FACEBOOK_APP_SECRET) is "[redacted]", ` +
+			"the placeholder that `igsource config` prints in place of a secret: fill in the value, " +
+			`or remove the "facebook_app_secret" key from the configuration file`},
+		{"APIKey", `--api-key (IGSOURCE_API_KEY) is "[redacted]", the placeholder that ` +
+			"`igsource config` prints in place of a secret: fill in the value, or remove the " +
+			`"api_key" key from the configuration file`},
+		{"AdminPassword", `--admin-password (IGSOURCE_ADMIN_PASSWORD) is "[redacted]", the placeholder ` +
+			"that `igsource config` prints in place of a secret: fill in the value, or remove the " +
+			`"admin_password" key from the configuration file`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			c := valid()
+			// An app secret needs its app id, or Validate reports the missing id as well.
+			c.InstagramAppID, c.InstagramAppSecret = "123", "instagram-secret"
+			c.FacebookAppID, c.FacebookAppSecret = "456", "facebook-secret"
+			reflect.ValueOf(&c).Elem().FieldByName(tt.field).SetString(Redacted)
+
+			err := c.Validate()
+			if err == nil {
+				t.Fatal("Validate() = nil, want an error")
+			}
+			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+				t.Errorf("Validate() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestWriteRedactsSecrets(t *testing.T) {
 	for _, format := range []string{"json", "yaml"} {
 		t.Run(format, func(t *testing.T) {

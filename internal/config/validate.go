@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -33,7 +34,10 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		add(errors.New("--data (IGSOURCE_DATA) is empty: set the folder for the database and media copies"))
 	}
-	add(checkKey(c.EncryptionKey))
+	if c.EncryptionKey != Redacted {
+		add(checkKey(c.EncryptionKey))
+	}
+	errs = append(errs, c.checkRedacted()...)
 
 	add(checkAppPair("instagram", c.InstagramAppID, c.InstagramAppSecret))
 	add(checkAppPair("facebook", c.FacebookAppID, c.FacebookAppSecret))
@@ -68,6 +72,28 @@ func (c *Config) Validate() error {
 		add(fmt.Errorf("--token-refresh-margin (IGSOURCE_TOKEN_REFRESH_MARGIN) is %s: set a duration from 1h to 1416h (59 days), because tokens live 60 days", c.TokenRefreshMargin))
 	}
 	return errors.Join(errs...)
+}
+
+// checkRedacted rejects each secret set to Redacted. A configuration file saved from
+// `igsource config` keeps that placeholder until its secrets are filled in, and using it as a
+// key, password or app secret would fail later, far from the cause.
+func (c *Config) checkRedacted() []error {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	var errs []error
+	for i := range t.NumField() {
+		field := t.Field(i)
+		_, secret := field.Tag.Lookup("secret")
+		value := v.Field(i)
+		if !secret || value.Kind() != reflect.String || value.String() != Redacted {
+			continue
+		}
+		key, _, _ := strings.Cut(field.Tag.Get("json"), ",")
+		errs = append(errs, fmt.Errorf("--%s (%s) is %q, the placeholder that `igsource config` "+
+			"prints in place of a secret: fill in the value, or remove the %q key from the "+
+			"configuration file", field.Tag.Get("name"), field.Tag.Get("env"), Redacted, key))
+	}
+	return errs
 }
 
 func checkHostPort(flag, env, value string) error {
