@@ -33,7 +33,10 @@ func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, cfg.DatabasePath(), sealer, clock.System)
+	// NOTE: openStore has no command logger, so the store's notices about file modes go to
+	// standard error in the configured format, past any writer a test gives the command.
+	logger := newLogger(os.Stderr, cfg.LogLevel, cfg.LogFormat)
+	st, err := store.Open(ctx, cfg.DatabasePath(), sealer, clock.System, store.WithLogger(logger))
 	if err != nil {
 		return nil, err
 	}
