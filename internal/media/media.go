@@ -204,6 +204,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// PublicURL returns the base URL that URL puts before "/media/", without the trailing slash.
+func (s *Store) PublicURL() string { return s.cfg.PublicURL }
+
 // URL returns the igsource URL of a ref: PublicURL/media/{ref}.mp4 for a video, .jpg
 // otherwise. The extension is for people and tools that read URLs; serving ignores it and
 // sets Content-Type from the file's bytes.

@@ -2,6 +2,7 @@ package source
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -73,9 +74,16 @@ func instancePrefix(instanceID int64) string {
 	return fmt.Sprintf("%s/instance=%d/", cacheKeyVersion, instanceID)
 }
 
-// The cache keys hold the instance, the query and every data setting in canonical form, but
-// not the cache setting: that is the freshness each request demands of the same data. No key
-// holds a token.
+// The cache keys hold the instance, the query and every data setting in canonical form, and
+// cacheKey adds the public URL. They leave out the cache setting: that is the freshness each
+// request demands of the same data. No key holds a token.
+
+// cacheKey adds the registry's public URL to a query's key. Results contain absolute media
+// URLs, so a result built under another base, before a change of the public URL or by another
+// server sharing the database, must not be served.
+func (s *Service) cacheKey(queryKey string) string {
+	return queryKey + "/base=" + url.QueryEscape(s.registry.PublicURL())
+}
 
 func (q mediaQuery) key(instanceID int64) string {
 	return fmt.Sprintf("%smedia/type=%s/amount=%d/offset=%d/since=%s/until=%s", instancePrefix(instanceID),

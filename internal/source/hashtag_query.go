@@ -39,7 +39,7 @@ func (s *Service) HashtaggedMedia(ctx context.Context, instanceName string, sett
 			inst.Name, acct.Username)
 	}
 	items, meta, err := load(ctx, s, request[[]Media]{
-		query: "hashtag", instance: inst, key: q.key(inst.ID), maxAge: q.cache,
+		query: "hashtag", instance: inst, key: s.cacheKey(q.key(inst.ID)), maxAge: q.cache,
 		fetch: func(ctx context.Context) ([]Media, error) { return s.fetchHashtagMedia(ctx, inst, q) },
 	})
 	if err != nil {

@@ -17,6 +17,8 @@ type Registry interface {
 	// URL returns the igsource URL that serves ref's local copy; video selects the
 	// file extension.
 	URL(ref media.Ref, video bool) string
+	// PublicURL returns the base of every URL that URL builds. Cache keys contain it.
+	PublicURL() string
 }
 
 // timestampLayout is the UTC form igsource returns: "2017-08-31T18:10:00Z".

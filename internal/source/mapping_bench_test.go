@@ -164,7 +164,7 @@ func BenchmarkWarmMedia(b *testing.B) {
 		items = append(items, m.media(&page[i]))
 	}
 	q := mediaQuery{typ: TypeAll, amount: DefaultAmount}
-	svc.cache.put(q.key(inst.ID), cacheEntry{value: items, fetchedAt: time.Now()})
+	svc.cache.put(svc.cacheKey(q.key(inst.ID)), cacheEntry{value: items, fetchedAt: time.Now()})
 
 	b.ReportAllocs()
 	for b.Loop() {

@@ -21,8 +21,16 @@ import (
 // testRegistry records registrations and builds URLs from refs.
 type testRegistry struct {
 	mu    sync.Mutex
+	base  string // the public URL; "" means http://127.0.0.1
 	calls int
 	regs  []media.Registration
+}
+
+func (r *testRegistry) PublicURL() string {
+	if r.base == "" {
+		return "http://127.0.0.1"
+	}
+	return r.base
 }
 
 func (r *testRegistry) Register(_ context.Context, regs []media.Registration) error {
@@ -35,9 +43,9 @@ func (r *testRegistry) Register(_ context.Context, regs []media.Registration) er
 
 func (r *testRegistry) URL(ref media.Ref, video bool) string {
 	if video {
-		return "http://127.0.0.1/media/" + ref.String() + ".mp4"
+		return r.PublicURL() + "/media/" + ref.String() + ".mp4"
 	}
-	return "http://127.0.0.1/media/" + ref.String()
+	return r.PublicURL() + "/media/" + ref.String()
 }
 
 func (r *testRegistry) registrations() []media.Registration {

@@ -27,7 +27,7 @@ func (s *Service) Media(ctx context.Context, instanceName string, settings Media
 		return nil, err
 	}
 	items, meta, err := load(ctx, s, request[[]Media]{
-		query: "media", instance: inst, key: q.key(inst.ID), maxAge: q.cache,
+		query: "media", instance: inst, key: s.cacheKey(q.key(inst.ID)), maxAge: q.cache,
 		fetch: func(ctx context.Context) ([]Media, error) { return s.fetchMedia(ctx, inst, q) },
 	})
 	if err != nil {

@@ -296,12 +296,58 @@ func TestMediaCacheKeyPerInstanceAndSettings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := mediaQuery{typ: TypeAll, amount: 20}.key(instA.ID)
+	key := h.service.cacheKey(mediaQuery{typ: TypeAll, amount: 20}.key(instA.ID))
 	if strings.Contains(key, tokenA) {
 		t.Errorf("cache key %q contains the token", key)
 	}
 	if _, err := h.store.CacheEntry(t.Context(), key); err != nil {
 		t.Errorf("store has no entry %q: %v", key, err)
+	}
+}
+
+func TestMediaCacheKeyPerPublicURL(t *testing.T) {
+	g := newFakeGraph(t)
+	g.setPages(tokenA, page(false, itemsFrom(0, 3)...))
+	h := newHarness(t, g.srv.URL)
+	h.addInstagramInstance(t, "A", userA, tokenA, 3600)
+	if _, err := h.service.Media(t.Context(), "A", MediaSettings{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second server on the same database, or a restart with another public URL.
+	const otherBase = "http://127.0.0.1:18286"
+	other, err := New(Deps{Store: h.store, Client: h.service.client, Media: &testRegistry{base: otherBase}, Clock: h.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := len(g.requests())
+	res, err := other.Media(t.Context(), "A", MediaSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Meta.Cached {
+		t.Errorf("meta = %+v, want a fresh read: the cached result has another public URL", res.Meta)
+	}
+	if n := len(g.requests()) - calls; n != 1 {
+		t.Errorf("upstream calls = %d, want 1", n)
+	}
+	for _, m := range res.Media {
+		if m.URL == nil || !strings.HasPrefix(*m.URL, otherBase+"/media/") {
+			t.Errorf("media %s url = %v, want one under %s", m.ID, m.URL, otherBase)
+		}
+	}
+
+	again, err := h.service.Media(t.Context(), "A", MediaSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Meta.Cached {
+		t.Errorf("first server meta = %+v, want its own cached result", again.Meta)
+	}
+	for _, m := range again.Media {
+		if m.URL == nil || strings.HasPrefix(*m.URL, otherBase) {
+			t.Errorf("first server media %s url = %v, want its own base", m.ID, m.URL)
+		}
 	}
 }
 

@@ -22,7 +22,7 @@ func (s *Service) MediaSingle(ctx context.Context, instanceName string, settings
 		return nil, err
 	}
 	item, meta, err := load(ctx, s, request[*Media]{
-		query: "single", instance: inst, key: q.key(inst.ID), maxAge: q.cache,
+		query: "single", instance: inst, key: s.cacheKey(q.key(inst.ID)), maxAge: q.cache,
 		fetch: func(ctx context.Context) (*Media, error) { return s.fetchSingle(ctx, inst, q.id) },
 	})
 	if err != nil {

@@ -20,7 +20,7 @@ func (s *Service) User(ctx context.Context, instanceName string, settings UserSe
 		return nil, err
 	}
 	user, meta, err := load(ctx, s, request[*User]{
-		query: "user", instance: inst, key: userKey(inst.ID), maxAge: maxAge,
+		query: "user", instance: inst, key: s.cacheKey(userKey(inst.ID)), maxAge: maxAge,
 		fetch: func(ctx context.Context) (*User, error) { return s.fetchUser(ctx, inst) },
 	})
 	if err != nil {
