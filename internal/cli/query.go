@@ -7,6 +7,7 @@ import (
 
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/config"
+	"github.com/igsource/igsource/internal/restapi"
 	"github.com/igsource/igsource/internal/source"
 )
 
@@ -47,7 +48,7 @@ func (c *queryMediaCmd) Run(ctx context.Context, s *streams, q *queryCmd) error 
 		if err != nil {
 			return nil, err
 		}
-		return response{Data: mediaViews(result.Media, c.Separator), Meta: result.Meta}, nil
+		return response{Data: mediaViews(result.Media, c.Separator), Meta: restapi.NewMeta(result.Meta)}, nil
 	})
 }
 
@@ -67,7 +68,7 @@ func (c *querySingleCmd) Run(ctx context.Context, s *streams, q *queryCmd) error
 			v := newMediaView(*result.Media, c.Separator)
 			view = &v
 		}
-		return response{Data: view, Meta: result.Meta}, nil
+		return response{Data: view, Meta: restapi.NewMeta(result.Meta)}, nil
 	})
 }
 
@@ -85,7 +86,7 @@ func (c *queryHashtagCmd) Run(ctx context.Context, s *streams, q *queryCmd) erro
 		if err != nil {
 			return nil, err
 		}
-		return response{Data: mediaViews(result.Media, c.Separator), Meta: result.Meta}, nil
+		return response{Data: mediaViews(result.Media, c.Separator), Meta: restapi.NewMeta(result.Meta)}, nil
 	})
 }
 
@@ -97,7 +98,7 @@ func (c *queryUserCmd) Run(ctx context.Context, s *streams, q *queryCmd) error {
 		if err != nil {
 			return nil, err
 		}
-		return response{Data: result.User, Meta: result.Meta}, nil
+		return response{Data: result.User, Meta: restapi.NewMeta(result.Meta)}, nil
 	})
 }
 
@@ -115,10 +116,11 @@ func (q *queryCmd) run(ctx context.Context, s *streams, query func(*backend) (an
 	return writeJSON(s.stdout, result)
 }
 
-// response is the JSON body of a query result.
+// response is the JSON body of a query result. Its meta member is the REST API's, so
+// fetchedAt has the same RFC 3339 form to the second in UTC.
 type response struct {
-	Data any         `json:"data"`
-	Meta source.Meta `json:"meta"`
+	Data any           `json:"data"`
+	Meta *restapi.Meta `json:"meta"`
 }
 
 // mediaView is a media with the joined hashtags field that GraphQL computes from its

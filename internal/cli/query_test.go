@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 // queryFixture is a data folder with the emulator's creator account imported as instance
@@ -93,6 +94,25 @@ func TestQueryMediaAndSingle(t *testing.T) {
 	f.query(t, &single, "single", "--instance", "creator", "--id", first.ID)
 	if single.Data.ID != first.ID {
 		t.Errorf("query single --id %s returned id %q", first.ID, single.Data.ID)
+	}
+}
+
+func TestQueryFetchedAtInSeconds(t *testing.T) {
+	t.Parallel()
+	f := newQueryFixture(t)
+	var out struct {
+		Meta struct {
+			FetchedAt string `json:"fetchedAt"`
+		} `json:"meta"`
+	}
+	f.query(t, &out, "user", "--instance", "creator")
+
+	fetchedAt, err := time.Parse(time.RFC3339, out.Meta.FetchedAt)
+	if err != nil {
+		t.Fatalf("meta.fetchedAt = %q, want RFC 3339: %v", out.Meta.FetchedAt, err)
+	}
+	if want := fetchedAt.UTC().Format(time.RFC3339); out.Meta.FetchedAt != want {
+		t.Errorf("meta.fetchedAt = %q, want %q: UTC to the second, as REST prints it", out.Meta.FetchedAt, want)
 	}
 }
 

@@ -54,7 +54,7 @@ func (h *Handler) listMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := newMediaListJSON(result.Media, separatorParam(query))
-	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: newMetaJSON(result.Meta)})
+	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: NewMeta(result.Meta)})
 }
 
 func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +80,7 @@ func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := newMediaJSON(result.Media, separatorParam(query))
-	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: newMetaJSON(result.Meta)})
+	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: NewMeta(result.Meta)})
 }
 
 func (h *Handler) listHashtagMedia(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +100,7 @@ func (h *Handler) listHashtagMedia(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := newMediaListJSON(result.Media, separatorParam(query))
-	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: newMetaJSON(result.Meta)})
+	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: NewMeta(result.Meta)})
 }
 
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +119,7 @@ func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, envelope{Data: result.User, Meta: newMetaJSON(result.Meta)})
+	writeJSON(w, http.StatusOK, envelope{Data: result.User, Meta: NewMeta(result.Meta)})
 }
 
 // unknownRoute rejects every request under Prefix that no route matches, with the API's JSON

@@ -13,19 +13,21 @@ import (
 
 // envelope is the body of every successful response.
 type envelope struct {
-	Data any       `json:"data"`
-	Meta *metaJSON `json:"meta,omitempty"` // only for content queries
+	Data any   `json:"data"`
+	Meta *Meta `json:"meta,omitempty"` // only for content queries
 }
 
-// metaJSON is source.Meta with the time in RFC 3339 UTC, as GraphQL reports it.
-type metaJSON struct {
+// Meta is the meta member of a content query's response: source.Meta with the time in
+// RFC 3339 UTC to the second, as GraphQL reports it. The CLI's query command prints it too.
+type Meta struct {
 	Cached    bool    `json:"cached"`
 	Stale     bool    `json:"stale"`
 	FetchedAt *string `json:"fetchedAt"` // null when the source layer gives no time
 }
 
-func newMetaJSON(m source.Meta) *metaJSON {
-	meta := &metaJSON{Cached: m.Cached, Stale: m.Stale}
+// NewMeta returns m as it appears in responses.
+func NewMeta(m source.Meta) *Meta {
+	meta := &Meta{Cached: m.Cached, Stale: m.Stale}
 	if !m.FetchedAt.IsZero() {
 		s := m.FetchedAt.UTC().Format(time.RFC3339)
 		meta.FetchedAt = &s

@@ -55,7 +55,7 @@ func BenchmarkEncodeMediaPage(b *testing.B) {
 	for b.Loop() {
 		rec := httptest.NewRecorder()
 		data := newMediaListJSON(page, source.DefaultHashtagSeparator)
-		writeJSON(rec, http.StatusOK, envelope{Data: data, Meta: newMetaJSON(meta)})
+		writeJSON(rec, http.StatusOK, envelope{Data: data, Meta: NewMeta(meta)})
 		if rec.Body.Len() == 0 {
 			b.Fatal("empty response body")
 		}
