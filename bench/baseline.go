@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -59,10 +60,15 @@ func serveBaseline(ctx context.Context, dir string) error {
 	return nil
 }
 
-// bytesHandler writes body as JSON, the way a handler with a precomputed response would.
+// bytesHandler reads the request body, as a handler that parses the query would, and writes
+// body as JSON, the way a handler with a precomputed response would.
 func bytesHandler(body []byte) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			http.Error(w, "read request body: "+err.Error(), http.StatusBadRequest)
+			return
+		}
 		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
+		_, _ = w.Write(body)
 	}
 }
