@@ -98,18 +98,22 @@ func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error)
 	return s.commit(ctx, ref, f)
 }
 
-// fetchFresh fetches row's link. The resolver replaces an expired link before the first try,
-// or a link that the CDN rejects after it. It is called at most once, so a fresh link that the
-// CDN rejects too is an error instead of a loop.
+// fetchFresh fetches row's link. The resolver replaces a stored link that has expired or that
+// the guard no longer allows before the first try, or a link that the CDN rejects after it.
+// It is called at most once, so a fresh link that the guard or the CDN rejects too is an error
+// instead of a loop.
 func (s *Store) fetchFresh(ctx context.Context, ref Ref, row *store.MediaFile) (*fetched, error) {
 	link := row.CDNURL
 	resolved := false
-	if row.Resolvable && linkExpired(link, s.clock.Now()) {
-		var err error
-		if link, err = s.resolve(ctx, ref); err != nil {
-			return nil, err
+	if row.Resolvable {
+		if reason := s.outdatedReason(link); reason != "" {
+			s.log.Info("Stored media link is outdated; resolving a fresh one", "ref", ref.String(), "reason", reason)
+			var err error
+			if link, err = s.resolve(ctx, ref); err != nil {
+				return nil, err
+			}
+			resolved = true
 		}
-		resolved = true
 	}
 	f, err := s.fetch(ctx, ref, link, row.Video)
 	rejected := errors.Is(err, errLinkForbidden) || errors.Is(err, errCDNNotFound)
@@ -121,6 +125,23 @@ func (s *Store) fetchFresh(ctx context.Context, ref Ref, row *store.MediaFile) (
 		return nil, err
 	}
 	return s.fetch(ctx, ref, link, row.Video)
+}
+
+// outdatedReason returns why a stored link cannot be used as it is, or "" when it can be
+// tried. A host the guard no longer allows is such a reason, because an allowed host can
+// change between runs: the demo's emulator CDN gets a new loopback port each time.
+func (s *Store) outdatedReason(link string) string {
+	if linkExpired(link, s.clock.Now()) {
+		return "the link has expired"
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return "the link does not parse"
+	}
+	if err := s.guard.checkURL(u); err != nil {
+		return err.Error()
+	}
+	return ""
 }
 
 // resolve gets a fresh link from the resolver and stores it.

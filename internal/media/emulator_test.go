@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -49,13 +50,14 @@ type emulatorResolver struct {
 
 	mu     sync.Mutex
 	calls  int
-	broken bool // returns links with a bad signature
+	broken bool   // returns links with a bad signature
+	host   string // when set, returns links on this host instead of the emulator's
 }
 
 func (r *emulatorResolver) ResolveURL(_ context.Context, ref Ref) (string, error) {
 	r.mu.Lock()
 	r.calls++
-	broken := r.broken
+	broken, host := r.broken, r.host
 	r.mu.Unlock()
 	link, err := r.emu.CDNURL(ref.MediaID, emulator.Variant(ref.Variant), r.clock.Now().Add(96*time.Hour))
 	if err != nil {
@@ -64,7 +66,22 @@ func (r *emulatorResolver) ResolveURL(_ context.Context, ref Ref) (string, error
 	if broken {
 		link = badSignature(link)
 	}
+	if host != "" {
+		link = withHost(link, host)
+	}
 	return link, nil
+}
+
+// withHost returns link on another host, as a link stored by an earlier run whose emulator
+// CDN listened on another port. A link that does not parse comes back as it is, and the
+// download then fails on it.
+func withHost(link, host string) string {
+	u, err := url.Parse(link)
+	if err != nil {
+		return link
+	}
+	u.Host = host
+	return u.String()
 }
 
 func (r *emulatorResolver) callCount() int {
@@ -169,6 +186,57 @@ func TestEmulatorForbiddenLinkResolvedOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestEmulatorDisallowedStoredLinkResolvedOnce(t *testing.T) {
+	const oldHost = "127.0.0.1:1" // a port the guard does not allow
+	tests := []struct {
+		name         string
+		resolverHost string // "" returns links on the emulator's allowed host
+		wantStatus   int
+		wantCDNCalls int
+	}{
+		{name: "fresh link allowed", wantStatus: http.StatusOK, wantCDNCalls: 1},
+		{name: "fresh link disallowed too", resolverHost: oldHost, wantStatus: http.StatusBadGateway},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newEmulatorEnv(t)
+			env.resolver.host = tt.resolverHost
+			id := env.imageMedia(t, 0)
+			ref := env.register(t, id, testStart.Add(time.Hour), nil)
+			stored := withHost(env.emuLink(t, id), oldHost)
+			if err := env.index.SetMediaCDNURL(t.Context(), ref.String(), stored); err != nil {
+				t.Fatal(err)
+			}
+
+			resp := env.get(t, http.MethodGet, mediaPath(ref), nil)
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tt.wantStatus)
+			}
+			if tt.wantStatus == http.StatusOK {
+				if got := readBody(t, resp); !bytes.Equal(got, env.cdnFile(t, id)) {
+					t.Errorf("body differs from the emulator's CDN file")
+				}
+			}
+			if got := env.resolver.callCount(); got != 1 {
+				t.Errorf("resolver calls = %d, want 1", got)
+			}
+			if got := env.emu.Calls(emulator.EndpointCDN); got != tt.wantCDNCalls {
+				t.Errorf("CDN calls = %d, want %d", got, tt.wantCDNCalls)
+			}
+		})
+	}
+}
+
+// emuLink returns a current emulator link of a media's file.
+func (env *emulatorEnv) emuLink(t *testing.T, id string) string {
+	t.Helper()
+	link, err := env.emu.CDNURL(id, emulator.VariantFile, testStart.Add(time.Hour))
+	if err != nil {
+		t.Fatalf("CDNURL: %v", err)
+	}
+	return link
 }
 
 func TestEmulatorDeletedMedia(t *testing.T) {
