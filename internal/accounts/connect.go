@@ -74,13 +74,16 @@ func ParseCallback(raw string) (url.Values, error) {
 // state against the admin session and exchanges the code. It upgrades the token to a long-lived
 // one before storing it, then reads the account and saves it, so that a reconnect updates the
 // account in place. Errors are *apperr.Error values whose message names the next step.
+//
+// The state is checked before anything else, because anyone can send the admin a link to the
+// callback: an error text from a redirect whose state is invalid is never shown.
 func (s *Service) FinishConnect(ctx context.Context, session string, params url.Values) (*store.Account, error) {
-	if params.Get("error") != "" {
-		return nil, s.denied(ctx, session, params)
-	}
-	kind, err := s.consumeState(ctx, session, params.Get("state"))
+	kind, err := s.consumeState(ctx, session, params)
 	if err != nil {
 		return nil, err
+	}
+	if params.Get("error") != "" {
+		return nil, s.denied(kind, params)
 	}
 	code := strings.TrimSuffix(params.Get("code"), "#_")
 	if code == "" {
@@ -104,10 +107,15 @@ func (s *Service) FinishConnect(ctx context.Context, session string, params url.
 	return a, nil
 }
 
-func (s *Service) consumeState(ctx context.Context, session, state string) (instagram.Kind, error) {
+func (s *Service) consumeState(ctx context.Context, session string, params url.Values) (instagram.Kind, error) {
+	state := params.Get("state")
 	if state == "" {
-		return "", apperr.New(apperr.Invalid, "Meta's redirect has no state parameter, so it cannot be "+
-			"matched to a connection started here; start the connection again from the admin page")
+		msg := "Meta's redirect has no state parameter, so it cannot be matched to a connection " +
+			"started here; start the connection again from the admin page"
+		if params.Has("error") {
+			msg += " (and choose Allow if you declined access)"
+		}
+		return "", apperr.New(apperr.Invalid, "%s", msg)
 	}
 	kind, err := s.store.ConsumeOAuthState(ctx, state, session, s.clock.Now(), s.opts.StateMaxAge)
 	if err != nil {
@@ -118,15 +126,9 @@ func (s *Service) consumeState(ctx context.Context, session, state string) (inst
 	return ParseKind(kind)
 }
 
-// denied handles error=access_denied and other errors Meta sends back instead of a code. The
-// state is consumed when it is valid, so that it cannot be used afterwards.
-func (s *Service) denied(ctx context.Context, session string, params url.Values) error {
-	kind := instagram.KindInstagram
-	if state := params.Get("state"); state != "" {
-		if k, err := s.store.ConsumeOAuthState(ctx, state, session, s.clock.Now(), s.opts.StateMaxAge); err == nil {
-			kind = instagram.Kind(k)
-		}
-	}
+// denied handles error=access_denied and other errors Meta sends back instead of a code, for
+// a connection of kind whose state was valid.
+func (s *Service) denied(kind instagram.Kind, params url.Values) error {
 	s.log.Info("Account connection declined", "error_code", params.Get("error"),
 		"error_reason", params.Get("error_reason"))
 	reason := firstNonEmpty(params.Get("error_description"), params.Get("error_reason"), "no reason given")

@@ -137,8 +137,12 @@ func TestHandlerCallbackEscapesOnce(t *testing.T) {
 	srv := httptest.NewServer(accounts.NewHandler(env.svc, adminPassword))
 	defer srv.Close()
 
-	q := url.Values{"error": {"access_denied"}, "error_description": {`<script>alert("x")</script> & more`}}
-	_, body := get(t, adminClient(t), srv.URL+"/admin/oauth/callback?"+q.Encode(), adminPassword)
+	c := adminClient(t)
+	state := startConnect(t, c, srv.URL)
+
+	q := url.Values{"error": {"access_denied"}, "error_description": {`<script>alert("x")</script> & more`},
+		"state": {state}}
+	_, body := get(t, c, srv.URL+"/admin/oauth/callback?"+q.Encode(), "")
 	if strings.Contains(body, "<script>") {
 		t.Errorf("page contains unescaped markup:\n%s", body)
 	}
