@@ -107,7 +107,7 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 	return sorted[i]
 }
 
-// pairResult holds the alternating runs of one scenario: the igsource case and its baseline.
+// pairResult contains the alternating runs of one scenario: the igsource case and its baseline.
 type pairResult struct {
 	Goal     string // P1, P2 or P3
 	Name     string

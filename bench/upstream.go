@@ -137,6 +137,7 @@ func countConcurrent(ctx context.Context, r *rig) (callRow, error) {
 		return callRow{}, err
 	}
 	r.emu.ResetCalls()
+
 	amount := 20
 	var wg sync.WaitGroup
 	errs := make(chan error, concurrentRequests)
@@ -155,6 +156,7 @@ func countConcurrent(ctx context.Context, r *rig) (callRow, error) {
 	if err := <-errs; err != nil {
 		return callRow{}, fmt.Errorf("concurrent media requests: %w", err)
 	}
+
 	row := callRow{
 		Case:    fmt.Sprintf("%d concurrent identical cold media requests, amount 20", concurrentRequests),
 		Calls:   r.graphCalls(),
