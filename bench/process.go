@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -40,24 +41,33 @@ func buildIgsource(ctx context.Context, dir string) (string, error) {
 // startDemo starts `igsource demo` on a free loopback port with dataDir and waits until
 // /readyz returns 200. Its log goes to logFile.
 func startDemo(ctx context.Context, bin, dataDir, logFile string) (*process, error) {
-	cmd := exec.CommandContext(ctx, bin, "demo", "--listen", "127.0.0.1:0", "--data", dataDir,
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "demo", "--listen", addr, "--data", dataDir,
 		"--log-format", "text", "--log-level", "warn")
-	p, err := startProcess(cmd, logFile, func(line string) (string, bool) {
-		// The demo prints "  GraphQL   http://127.0.0.1:PORT/graphql" once it listens.
-		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "GraphQL")
-		if !ok {
-			return "", false
-		}
-		return strings.TrimSuffix(strings.TrimSpace(rest), "/graphql"), true
-	})
+	p, err := startProcess(cmd, logFile, nil)
 	if err != nil {
 		return nil, fmt.Errorf("start igsource demo: %w", err)
 	}
-	if err := waitReady(ctx, p.baseURL+"/readyz"); err != nil {
+	p.baseURL = "http://" + addr
+	if err := waitReady(ctx, p, p.baseURL+"/readyz"); err != nil {
 		p.stop()
-		return nil, err
+		return nil, fmt.Errorf("%w (log in %s)", err, logFile)
 	}
 	return p, nil
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago. Another process
+// may take the port before igsource listens on it, which makes the start fail.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free loopback port: %w", err)
+	}
+	addr := ln.Addr().String()
+	return addr, ln.Close()
 }
 
 // startBaseline starts this benchmark binary again in baseline mode, serving the files of dir.
@@ -76,8 +86,9 @@ func startBaseline(dir, logFile string) (*process, error) {
 	return p, nil
 }
 
-// startProcess starts cmd and reads its standard output until parse finds the base URL in a
-// line. Standard error, and standard output after that line, go to logFile.
+// startProcess starts cmd and, unless parse is nil, reads its standard output until parse
+// finds the base URL in a line. Standard error, and standard output after that line, go to
+// logFile.
 func startProcess(cmd *exec.Cmd, logFile string, parse func(line string) (string, bool)) (*process, error) {
 	log, err := os.Create(logFile)
 	if err != nil {
@@ -97,7 +108,7 @@ func startProcess(cmd *exec.Cmd, logFile string, parse func(line string) (string
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
+		for parse != nil && sc.Scan() {
 			if u, ok := parse(sc.Text()); ok {
 				found <- u
 				break
@@ -107,6 +118,9 @@ func startProcess(cmd *exec.Cmd, logFile string, parse func(line string) (string
 		p.done <- cmd.Wait()
 		log.Close()
 	}()
+	if parse == nil {
+		return p, nil
+	}
 	select {
 	case p.baseURL = <-found:
 		return p, nil
@@ -118,8 +132,8 @@ func startProcess(cmd *exec.Cmd, logFile string, parse func(line string) (string
 	}
 }
 
-// waitReady polls url until it returns 200.
-func waitReady(ctx context.Context, url string) error {
+// waitReady polls url until it returns 200, or fails when p exits first.
+func waitReady(ctx context.Context, p *process, url string) error {
 	deadline := time.Now().Add(startTimeout)
 	for time.Now().Before(deadline) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -132,9 +146,16 @@ func waitReady(ctx context.Context, url string) error {
 				return nil
 			}
 		}
-		time.Sleep(100 * time.Millisecond)
+		select {
+		case err := <-p.done:
+			p.done <- err // for stop, which waits on it too
+			return fmt.Errorf("%s exited before %s returned 200: %v", p.cmd.Path, url, err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
 	}
-	return fmt.Errorf("%s did not return 200 within %s: read the igsource log in the benchmark's folder", url, startTimeout)
+	return fmt.Errorf("%s did not return 200 within %s", url, startTimeout)
 }
 
 // stop interrupts the process, so that it shuts down cleanly, and kills it after 10 seconds.
