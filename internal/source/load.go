@@ -54,19 +54,51 @@ func load[T any](ctx context.Context, s *Service, r request[T]) (T, Meta, error)
 }
 
 // refresh reads r from Instagram and saves it, or serves the last good result when the read
-// fails. A request that arrived while an earlier sequence was finishing finds that
+// fails or Meta rate limits the account. A request that arrived while an earlier sequence was finishing finds that
 // sequence's result fresh and makes no call.
 func refresh[T any](ctx context.Context, s *Service, r request[T]) (outcome[T], error) {
 	if v, meta, ok := lookupFresh(ctx, s, r); ok {
 		return outcome[T]{value: v, meta: meta}, nil
 	}
 	fetchedAt := s.clock.Now().UTC()
+	accountID := r.instance.AccountID
+	if until, blocked := s.throttle.blockedUntil(accountID, fetchedAt); blocked {
+		return heldBack(ctx, s, r, until)
+	}
 	v, err := r.fetch(ctx)
 	if err == nil {
+		s.throttle.succeeded(accountID, s.clock.Now())
 		s.save(ctx, r.instance.ID, r.key, v, fetchedAt, r.maxAge)
 		return outcome[T]{value: v, meta: Meta{FetchedAt: fetchedAt}}, nil
 	}
+	if instagram.IsRateLimited(err) {
+		until := s.throttle.record(accountID, err, s.clock.Now(), s.logger)
+		err = rateLimitedError(err, r.instance, until)
+	}
 	return fallback(ctx, s, r, err)
+}
+
+// heldBack serves r while Meta rate limits its account: the last good result marked stale,
+// or a RATE_LIMITED error naming when to retry. It makes no call and logs nothing, because
+// the throttle logged the block when it began.
+func heldBack[T any](ctx context.Context, s *Service, r request[T], until time.Time) (outcome[T], error) {
+	s.metrics.upstreamError(r.query, apperr.RateLimited)
+	v, fetchedAt, ok := lookupAny[T](ctx, s, r.key)
+	if !ok {
+		return outcome[T]{}, rateLimitedError(nil, r.instance, until)
+	}
+	s.metrics.staleServe(r.query)
+	return outcome[T]{value: v, meta: Meta{Cached: true, Stale: true, FetchedAt: fetchedAt}}, nil
+}
+
+// rateLimitedError returns the RATE_LIMITED error of an instance whose account is blocked
+// until the given instant. cause is nil when no call was made.
+func rateLimitedError(cause error, inst *store.Instance, until time.Time) error {
+	if cause == nil {
+		cause = errors.New("calls held back while Instagram rate limits the account")
+	}
+	return apperr.Wrap(cause, apperr.RateLimited,
+		"Instagram is rate limiting instance %q's account: try again after %s", inst.Name, until.UTC().Format(time.RFC3339))
 }
 
 // lookupFresh returns the cached value of r when it is fresh enough for r.maxAge.

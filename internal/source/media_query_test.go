@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/igsource/igsource/internal/apperr"
+	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/store"
 )
 
@@ -380,6 +381,8 @@ func TestMediaStaleAfterFailedRefresh(t *testing.T) {
 		t.Errorf("stale serve not logged with the instance:\n%s", h.logs.String())
 	}
 
+	// The throttling blocks the account's calls for Meta's default backoff.
+	h.clock.Advance(instagram.DefaultRateLimitBackoff)
 	g.fail(tokenA, 190)
 	if _, err := h.service.Media(t.Context(), "A", MediaSettings{}); err != nil {
 		t.Fatalf("token rejected: %v, want the last good result", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/instagram"
@@ -27,11 +28,20 @@ func (s *Service) ResolveURL(ctx context.Context, ref media.Ref) (string, error)
 		return "", apperr.Wrap(errNeedsReauth, apperr.NeedsReauth,
 			"account %d of media file %s needs reconnecting before its files can be read again", acct.ID, ref)
 	}
+	if until, blocked := s.throttle.blockedUntil(acct.ID, s.clock.Now()); blocked {
+		return "", apperr.New(apperr.RateLimited,
+			"Instagram is rate limiting account %d of media file %s: try again after %s", acct.ID, ref, until.UTC().Format(time.RFC3339))
+	}
 	cred := instagram.Credentials{Kind: acct.Kind, Token: acct.Token, UserID: acct.UserID}
 	s.metrics.upstreamCall("resolve")
 	link, err := s.currentLink(ctx, cred, ref)
-	if instagram.IsTokenInvalid(err) {
+	switch {
+	case instagram.IsTokenInvalid(err):
 		s.markNeedsReauth(ctx, acct.ID, err)
+	case instagram.IsRateLimited(err):
+		s.throttle.record(acct.ID, err, s.clock.Now(), s.logger)
+	case err == nil:
+		s.throttle.succeeded(acct.ID, s.clock.Now())
 	}
 	if err != nil {
 		return "", fmt.Errorf("resolve media file %s: %w", ref, err)

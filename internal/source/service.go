@@ -72,8 +72,9 @@ type Service struct {
 	logger   *slog.Logger
 	metrics  *Metrics
 
-	cache   *memoryCache
-	flights singleflight.Group
+	cache    *memoryCache
+	flights  singleflight.Group
+	throttle *throttle
 
 	// hashtagMu makes the budget check and the ledger insert of a hashtag search one step, so
 	// that concurrent searches of new tags cannot exceed Meta's 30 tags per account.
@@ -98,6 +99,7 @@ func New(deps Deps) (*Service, error) {
 		logger:   deps.Logger,
 		metrics:  deps.Metrics,
 		cache:    newMemoryCache(),
+		throttle: newThrottle(),
 	}
 	if s.clock == nil {
 		s.clock = clock.System
