@@ -4,7 +4,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
+	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -22,44 +24,66 @@ const sessionLifetime = 12 * time.Hour
 // keeping cookies starts a session per request; past the bound, the oldest sessions go first.
 const maxSessions = 1000
 
-// adminAuth authenticates admin requests with HTTP Basic auth (any user name, the configured
-// password) and then with a session cookie it issues.
+// AdminUser is the user name of the admin routes' HTTP Basic auth.
+const AdminUser = "admin"
+
+// adminAuth authenticates admin requests with HTTP Basic auth (user AdminUser, the configured
+// password) and then with a session cookie it issues. Failed logins are throttled per remote
+// address.
 type adminAuth struct {
 	enabled      bool
+	userHash     [sha256.Size]byte
 	passwordHash [sha256.Size]byte
 	clock        clock.Clock
+	logins       *loginLimiter
 
 	mu       sync.Mutex
 	sessions map[string]time.Time // session id to expiry
 }
 
-func newAdminAuth(password string, clk clock.Clock) *adminAuth {
+func newAdminAuth(password string, clk clock.Clock, logger *slog.Logger) *adminAuth {
 	return &adminAuth{
 		enabled:      password != "",
+		userHash:     sha256.Sum256([]byte(AdminUser)),
 		passwordHash: sha256.Sum256([]byte(password)),
 		clock:        clk,
+		logins:       newLoginLimiter(logger),
 		sessions:     map[string]time.Time{},
 	}
 }
 
-// session returns the admin session of r, creating one with its cookie after a valid Basic
-// auth password. It reports false when the request is not authenticated.
-func (a *adminAuth) session(w http.ResponseWriter, r *http.Request) (string, bool) {
-	if !a.enabled {
-		return "", false
-	}
+// loginResult is the outcome of authenticating an admin request.
+type loginResult int
+
+const (
+	loginOK        loginResult = iota
+	loginMissing               // no session and no Basic auth credentials
+	loginFailed                // wrong user name or password
+	loginThrottled             // too many failures from the remote address
+)
+
+// session returns the admin session of r, creating one with its cookie after valid Basic auth
+// credentials. For loginThrottled it also returns the wait before the next attempt.
+func (a *adminAuth) session(w http.ResponseWriter, r *http.Request) (string, loginResult, time.Duration) {
 	now := a.clock.Now()
 	if c, err := r.Cookie(SessionCookie); err == nil && a.valid(c.Value, now) {
-		return c.Value, true
+		return c.Value, loginOK, 0
 	}
-	_, password, ok := r.BasicAuth()
+	user, password, ok := r.BasicAuth()
 	if !ok {
-		return "", false
+		return "", loginMissing, 0
 	}
-	hash := sha256.Sum256([]byte(password))
-	if subtle.ConstantTimeCompare(hash[:], a.passwordHash[:]) != 1 {
-		return "", false
+	slot, wait := a.logins.reserve(r.RemoteAddr, now)
+	if wait > 0 {
+		a.logins.rejected(r.RemoteAddr, now, wait)
+		return "", loginThrottled, wait
 	}
+	if !a.matches(user, password) {
+		a.logins.fail(r.RemoteAddr, now)
+		return "", loginFailed, 0
+	}
+	a.logins.refund(slot, now)
+
 	id := a.create(now)
 	http.SetCookie(w, &http.Cookie{
 		Name:     SessionCookie,
@@ -71,7 +95,17 @@ func (a *adminAuth) session(w http.ResponseWriter, r *http.Request) (string, boo
 		// Lax keeps the cookie on the top-level redirect back from Meta's login page.
 		SameSite: http.SameSiteLaxMode,
 	})
-	return id, true
+	return id, loginOK, 0
+}
+
+// matches compares both credentials in constant time, so that the response time reveals
+// neither which one was wrong nor how much of it matched.
+func (a *adminAuth) matches(user, password string) bool {
+	userHash := sha256.Sum256([]byte(user))
+	passwordHash := sha256.Sum256([]byte(password))
+	userOK := subtle.ConstantTimeCompare(userHash[:], a.userHash[:])
+	passwordOK := subtle.ConstantTimeCompare(passwordHash[:], a.passwordHash[:])
+	return userOK&passwordOK == 1
 }
 
 func (a *adminAuth) valid(id string, now time.Time) bool {
@@ -120,13 +154,19 @@ func (a *adminAuth) require(next http.Handler) http.Handler {
 				"No admin password is set. Set the admin password in the configuration and restart igsource.")
 			return
 		}
-		id, ok := a.session(w, r)
-		if !ok {
+		id, result, wait := a.session(w, r)
+		switch result {
+		case loginOK:
+			next.ServeHTTP(w, r.WithContext(withSession(r.Context(), id)))
+		case loginThrottled:
+			seconds := strconv.Itoa(int(wait / time.Second))
+			w.Header().Set("Retry-After", seconds)
+			writeProblem(w, r, http.StatusTooManyRequests, "Too many failed logins",
+				"Too many failed admin logins from this address. Try again in "+seconds+" seconds.")
+		default:
 			w.Header().Set("WWW-Authenticate", `Basic realm="igsource admin", charset="UTF-8"`)
 			writeProblem(w, r, http.StatusUnauthorized, "Authentication required",
-				"Sign in with the admin password configured for igsource.")
-			return
+				"Sign in as user "+AdminUser+" with the admin password configured for igsource.")
 		}
-		next.ServeHTTP(w, r.WithContext(withSession(r.Context(), id)))
 	})
 }

@@ -24,7 +24,8 @@ import (
 //	GET  /admin/api/accounts                accounts with status and expiry, never a token
 //	POST /admin/api/accounts/{id}/refresh   refresh an Instagram Login token now
 //
-// Every route requires the admin password (HTTP Basic auth) or the session cookie issued after it.
+// Every route requires HTTP Basic auth as user AdminUser with the admin password, or the session
+// cookie issued after it. After repeated failed logins, a remote address gets 429 for a while.
 type Handler struct {
 	svc  *Service
 	auth *adminAuth
@@ -40,7 +41,7 @@ type Registrar interface {
 // NewHandler returns the admin routes of svc, protected by adminPassword. With an empty
 // password every route returns 503 with a message on how to set one.
 func NewHandler(svc *Service, adminPassword string) *Handler {
-	h := &Handler{svc: svc, auth: newAdminAuth(adminPassword, svc.clock), log: svc.log, mux: http.NewServeMux()}
+	h := &Handler{svc: svc, auth: newAdminAuth(adminPassword, svc.clock, svc.log), log: svc.log, mux: http.NewServeMux()}
 	h.Register(h.mux)
 	return h
 }
