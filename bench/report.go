@@ -90,9 +90,9 @@ func (rep *report) writeOverhead(p *printer) {
 func (rep *report) writeMemory(p *printer) {
 	m := rep.memory
 	p.printf("P6: memory after caching instances of %d media each (Go heap after GC, and VmRSS of the benchmark process):\n\n", m.MediaEach)
-	p.printf("| instances | heap MiB | RSS MiB |\n|---:|---:|---:|\n")
+	p.printf("| instances | files on disk | heap MiB | RSS MiB |\n|---:|---:|---:|---:|\n")
 	for _, pt := range m.Points {
-		p.printf("| %d | %.1f | %.1f |\n", pt.Instances, mib(float64(pt.Heap)), mib(float64(pt.RSS)))
+		p.printf("| %d | %d | %.1f | %.1f |\n", pt.Instances, pt.Files, mib(float64(pt.Heap)), mib(float64(pt.RSS)))
 	}
 	p.printf("\nGrowth per instance: heap %.0f KiB, RSS %.0f KiB (%s).\n\n", m.HeapPerInst/1024, m.RSSPerInst/1024, command("P6"))
 }
