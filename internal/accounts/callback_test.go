@@ -1,6 +1,7 @@
 package accounts_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -62,5 +63,25 @@ func TestHandlerCallbackErrorNeedsState(t *testing.T) {
 				t.Errorf("page shows the error code of a redirect with an invalid state:\n%s", body)
 			}
 		})
+	}
+}
+
+func TestHandlerCallbackStoreFailure(t *testing.T) {
+	env := newConnectEnv(t)
+	srv := httptest.NewServer(accounts.NewHandler(env.svc, adminPassword))
+	defer srv.Close()
+	c := adminClient(t)
+	state := startConnect(t, c, srv.URL)
+	env.store.mu.Lock()
+	env.store.consumeErr = errors.New("database is locked")
+	env.store.mu.Unlock()
+
+	q := url.Values{"code": {goodCode}, "state": {state}}
+	resp, body := get(t, c, srv.URL+"/admin/oauth/callback?"+q.Encode(), "")
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("status = %d, want 500", resp.StatusCode)
+	}
+	if strings.Contains(body, "does not match") {
+		t.Errorf("page blames the state for a store failure:\n%s", body)
 	}
 }

@@ -118,6 +118,9 @@ func (s *Service) consumeState(ctx context.Context, session string, params url.V
 		return "", apperr.New(apperr.Invalid, "%s", msg)
 	}
 	kind, err := s.store.ConsumeOAuthState(ctx, state, session, s.clock.Now(), s.opts.StateMaxAge)
+	if err != nil && !isStateRejection(err) {
+		return "", fmt.Errorf("finish connect: consume OAuth state: %w", err)
+	}
 	if err != nil {
 		s.log.Warn("OAuth callback rejected", "error", err)
 		return "", apperr.Wrap(err, apperr.Invalid, "%s; start the connection again from the admin page",
@@ -139,6 +142,13 @@ func (s *Service) denied(kind instagram.Kind, params url.Values) error {
 	}
 	return apperr.New(apperr.Invalid, "%s returned an error instead of a code: %s (%s); check the "+
 		"app's settings, then start the connection again", kindName(kind), params.Get("error"), reason)
+}
+
+// isStateRejection reports whether err rejects the state itself, as opposed to a failure of
+// the store that a new connection would not fix.
+func isStateRejection(err error) bool {
+	return errors.Is(err, store.ErrOAuthStateUnknown) || errors.Is(err, store.ErrOAuthStateUsed) ||
+		errors.Is(err, store.ErrOAuthStateSession) || errors.Is(err, store.ErrOAuthStateExpired)
 }
 
 // stateProblem returns the reason a state was rejected, in a site owner's words.

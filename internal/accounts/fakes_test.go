@@ -20,6 +20,8 @@ type memStore struct {
 	nextID   int64
 	states   map[string]oauthState
 	updates  int
+	// consumeErr, when set, is returned by ConsumeOAuthState as a failing database would.
+	consumeErr error
 }
 
 type oauthState struct {
@@ -110,6 +112,9 @@ func (s *memStore) CreateOAuthState(_ context.Context, state, kind, session stri
 func (s *memStore) ConsumeOAuthState(_ context.Context, state, session string, now time.Time, maxAge time.Duration) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.consumeErr != nil {
+		return "", s.consumeErr
+	}
 	st, ok := s.states[state]
 	switch {
 	case !ok:
