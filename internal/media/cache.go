@@ -145,17 +145,24 @@ type PrefetchSummary struct {
 	Downloaded int
 	Deleted    int // media deleted on Instagram
 	Failed     int // see the log for each
+	HeldBack   int // left for later because the account's Meta API usage was high
 }
 
 // Prefetch downloads every registered file of an account (every account when accountID is 0)
 // that is not downloaded yet, calling progress, if not nil, after each file. A failed file is
 // counted and logged, not returned; the error is for the index or a cancelled ctx.
+//
+// Prefetch is not urgent, so it skips every file of an account whose Meta API usage is at or
+// above HoldBackPercent when the resolver implements UsageMeter. A download may need a Graph
+// API call to resolve its link, and calls near the limit get the account throttled. Skipped
+// files download on their first request or on the next Prefetch.
 func (s *Store) Prefetch(ctx context.Context, accountID int64, progress func(done, total int)) (PrefetchSummary, error) {
 	pending, err := s.index.PendingMedia(ctx, accountID)
 	if err != nil {
 		return PrefetchSummary{}, fmt.Errorf("list media to prefetch for account %d: %w", accountID, err)
 	}
 	sum := PrefetchSummary{Total: len(pending)}
+	gate := s.newUsageGate()
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(s.cfg.Downloads)
@@ -165,10 +172,16 @@ func (s *Store) Prefetch(ctx context.Context, accountID int64, progress func(don
 			return sum, fmt.Errorf("prefetch: media index row %q: %w", row.Ref, err)
 		}
 		g.Go(func() error {
-			_, err := s.file(gctx, ref)
+			heldBack := gate.holdBack(gctx, ref.AccountID)
+			var err error
+			if !heldBack {
+				_, err = s.file(gctx, ref)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
+			case heldBack:
+				sum.HeldBack++
 			case err == nil:
 				sum.Downloaded++
 			case errors.Is(err, errGone):
@@ -179,7 +192,7 @@ func (s *Store) Prefetch(ctx context.Context, accountID int64, progress func(don
 				sum.Failed++
 			}
 			if progress != nil {
-				progress(sum.Downloaded+sum.Deleted+sum.Failed, sum.Total)
+				progress(sum.Downloaded+sum.Deleted+sum.Failed+sum.HeldBack, sum.Total)
 			}
 			return nil
 		})
