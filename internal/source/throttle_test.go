@@ -11,6 +11,7 @@ import (
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/emulator"
 	"github.com/igsource/igsource/internal/instagram"
+	"github.com/igsource/igsource/internal/store"
 )
 
 func TestEmulatorRateLimitBlocksCalls(t *testing.T) {
@@ -152,5 +153,28 @@ func TestEmulatorResolveURLDuringBlock(t *testing.T) {
 	}
 	if n := e.emu.Calls(emulator.EndpointMedia); n != 1 {
 		t.Errorf("upstream calls for 3 resolves during a block = %d, want 1", n)
+	}
+}
+
+func TestEmulatorUsagePercent(t *testing.T) {
+	e := newEmulated(t, emulator.Options{})
+	e.emu.SetUsage(emulator.Usage{CallCount: 96, TotalCPUTime: 10, TotalTime: 12})
+	for _, inst := range []*store.Instance{e.creator, e.business} {
+		if got, err := e.service.UsagePercent(t.Context(), inst.AccountID); err != nil || got != 0 {
+			t.Errorf("%s usage before any call = %d, %v; want 0", inst.Name, got, err)
+		}
+		if _, err := e.service.Media(t.Context(), inst.Name, MediaSettings{Amount: ptr(1)}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := e.service.UsagePercent(t.Context(), inst.AccountID); err != nil || got != 96 {
+			t.Errorf("%s usage = %d, %v; want 96", inst.Name, got, err)
+		}
+	}
+	e.clock.Advance(usageReportLifetime)
+	if got, err := e.service.UsagePercent(t.Context(), e.creator.AccountID); err != nil || got != 0 {
+		t.Errorf("usage of an hour-old report = %d, %v; want 0", got, err)
+	}
+	if _, err := e.service.UsagePercent(t.Context(), 999); err == nil {
+		t.Error("usage of an unknown account: no error")
 	}
 }
