@@ -69,8 +69,8 @@ func (s *Store) lookup(ctx context.Context, ref Ref) (*store.MediaFile, bool, er
 	return row, false, nil
 }
 
-// download fetches ref from its CDN link, re-resolving the link once when it has expired or
-// the CDN rejects it, and records the file.
+// download fetches ref from its CDN link, re-resolving the link once when it has expired, the
+// guard no longer allows its host or the CDN rejects it, and records the file.
 func (s *Store) download(ctx context.Context, ref Ref) (*store.MediaFile, error) {
 	select {
 	case s.slots <- struct{}{}:
@@ -107,7 +107,7 @@ func (s *Store) fetchFresh(ctx context.Context, ref Ref, row *store.MediaFile) (
 	resolved := false
 	if row.Resolvable {
 		if reason := s.outdatedReason(link); reason != "" {
-			s.log.Info("Stored media link is outdated; resolving a fresh one", "ref", ref.String(), "reason", reason)
+			s.log.Info("Resolving a fresh link in place of an outdated stored one", "ref", ref.String(), "reason", reason)
 			var err error
 			if link, err = s.resolve(ctx, ref); err != nil {
 				return nil, err
