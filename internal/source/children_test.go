@@ -150,3 +150,22 @@ func TestEmulatorChildrenLookupFails(t *testing.T) {
 		}
 	}
 }
+
+func TestEmulatorResolveAlbumBareChildren(t *testing.T) {
+	e := newEmulated(t, emulator.Options{ChildrenIDsOnly: true})
+	list, err := e.service.Media(t.Context(), "creator", MediaSettings{Amount: ptr(1), Type: TypeAlbum})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Media) == 0 {
+		t.Fatal("no album")
+	}
+	ref := media.Ref{AccountID: e.creator.AccountID, MediaID: list.Media[0].ID, Variant: media.VariantFile}
+	link, err := e.service.ResolveURL(t.Context(), ref)
+	if err != nil {
+		t.Fatalf("resolve album %s with bare-id children: %v, want the album's own link", ref, err)
+	}
+	if !strings.HasPrefix(link, e.emu.CDNBaseURL()) {
+		t.Errorf("link = %s, want one under %s", link, e.emu.CDNBaseURL())
+	}
+}

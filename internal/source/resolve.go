@@ -75,9 +75,11 @@ func (s *Service) currentLink(ctx context.Context, cred instagram.Credentials, r
 	if err != nil {
 		return "", err
 	}
-	if m.MediaType == instagram.MediaTypeAlbum && m.Children != nil && len(m.Children.Data) > 0 {
-		// An album's own ref is registered only when Meta sent no children; its file is the
-		// first child's.
+	if m.MediaType == instagram.MediaTypeAlbum && m.Children != nil && len(m.Children.Data) > 0 &&
+		m.Children.Data[0].MediaType != "" {
+		// An album's own ref is registered only when it showed no children, and its file is
+		// the first child's. A child sent as a bare id has no link, so the album's own
+		// media_url is used instead.
 		m = &m.Children.Data[0]
 	}
 	if ref.Variant == media.VariantThumb {
