@@ -32,7 +32,6 @@ const rangeSize = 1 << 20
 type httpCase struct {
 	id, name         string
 	subject, control request
-	reproduce        string // the flag that runs this case alone
 }
 
 // fixtures are the bytes recorded from the warm igsource that the baseline serves.
