@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/igsource/igsource/internal/config"
+	"github.com/igsource/igsource/internal/media"
 )
 
 type mediaCmd struct {
@@ -48,13 +49,23 @@ func (c *mediaPrefetchCmd) Run(ctx context.Context, s *streams, group *mediaCmd)
 		return fmt.Errorf("prefetch media: %w", err)
 	}
 	logger.Info("Media prefetched", "total", summary.Total, "downloaded", summary.Downloaded,
-		"deleted", summary.Deleted, "failed", summary.Failed)
-	_, err = fmt.Fprintf(s.stdout, "Downloaded %d of %d files; %d deleted on Instagram, %d failed.\n",
-		summary.Downloaded, summary.Total, summary.Deleted, summary.Failed)
+		"deleted", summary.Deleted, "failed", summary.Failed, "held_back", summary.HeldBack)
+	_, err = fmt.Fprintln(s.stdout, prefetchSummary(summary))
 	if err == nil && summary.Failed > 0 {
 		err = fmt.Errorf("%d media files failed to download: the log lists each with its reason", summary.Failed)
 	}
 	return err
+}
+
+// prefetchSummary returns the line that media prefetch prints when it ends.
+func prefetchSummary(sum media.PrefetchSummary) string {
+	line := fmt.Sprintf("Downloaded %d of %d files; %d deleted on Instagram, %d failed.",
+		sum.Downloaded, sum.Total, sum.Deleted, sum.Failed)
+	if sum.HeldBack > 0 {
+		line += fmt.Sprintf(" %d held back because Meta reported %d%% or more of the API budget used;"+
+			" run media prefetch again later.", sum.HeldBack, media.HoldBackPercent)
+	}
+	return line
 }
 
 // progressBar draws "[####      ] 12/40" on one terminal line, redrawn in place.

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/igsource/igsource/internal/media"
 )
 
 // mediaFiles counts the files under the data folder's media folder.
@@ -103,5 +105,26 @@ func TestProgressBarDraw(t *testing.T) {
 		"\r[" + strings.Repeat("#", 15) + strings.Repeat(" ", 15) + "] 2/4\n"
 	if out.String() != want {
 		t.Errorf("progress output = %q, want %q", out.String(), want)
+	}
+}
+
+func TestPrefetchSummaryLine(t *testing.T) {
+	tests := []struct {
+		name string
+		sum  media.PrefetchSummary
+		want string
+	}{
+		{"all downloaded", media.PrefetchSummary{Total: 3, Downloaded: 3},
+			"Downloaded 3 of 3 files; 0 deleted on Instagram, 0 failed."},
+		{"held back", media.PrefetchSummary{Total: 5, Downloaded: 1, Deleted: 1, HeldBack: 3},
+			"Downloaded 1 of 5 files; 1 deleted on Instagram, 0 failed. 3 held back because Meta reported" +
+				" 90% or more of the API budget used; run media prefetch again later."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := prefetchSummary(tt.sum); got != tt.want {
+				t.Errorf("prefetchSummary() = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
