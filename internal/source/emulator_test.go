@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
@@ -586,4 +587,13 @@ func counterValue(t *testing.T, c prometheus.Counter) float64 {
 		t.Fatal(err)
 	}
 	return m.GetCounter().GetValue()
+}
+
+func TestUnknownInstanceMessage(t *testing.T) {
+	e := newEmulated(t, emulator.Options{})
+	_, err := e.service.Media(t.Context(), "nope", MediaSettings{})
+	want := "instance \"nope\" not found: list the instances with `igsource instances list`"
+	if diff := cmp.Diff(want, apperr.MessageOf(err)); diff != "" {
+		t.Errorf("message mismatch (-want +got):\n%s", diff)
+	}
 }

@@ -121,7 +121,7 @@ func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, e
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apperr.Wrap(err, apperr.NotFound,
-			"instance %q not found: list the instances with the admin API or `igsource instances list`", name)
+			"instance %q not found: list the instances with `igsource instances list`", name)
 	}
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "read instance %q", name)
