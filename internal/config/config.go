@@ -133,12 +133,19 @@ func (c *Config) OAuthRedirectURI() string {
 }
 
 // Effective returns a copy of c with the derived defaults filled in: the database path, the
-// public URL and the OAuth redirect URI.
+// public URL, the OAuth redirect URI and the Meta URLs that Meta returns, which with
+// EmulatorURL set are the emulator's.
 func (c *Config) Effective() Config {
 	e := *c
 	e.Database = c.DatabasePath()
 	e.PublicURL = c.BaseURL()
 	e.RedirectURI = c.OAuthRedirectURI()
+	meta := c.Meta()
+	e.GraphInstagramURL = meta.GraphInstagram
+	e.GraphFacebookURL = meta.GraphFacebook
+	e.InstagramAPIURL = meta.InstagramAPI
+	e.InstagramWebURL = meta.InstagramWeb
+	e.FacebookWebURL = meta.FacebookWeb
 	return e
 }
 

@@ -162,6 +162,51 @@ func TestMetaWithEmulator(t *testing.T) {
 	}
 }
 
+func TestEffectiveMetaURLs(t *testing.T) {
+	tests := []struct {
+		name        string
+		emulatorURL string
+		want        MetaURLs
+	}{
+		{"production", "", MetaURLs{
+			GraphInstagram: DefaultGraphInstagramURL,
+			GraphFacebook:  DefaultGraphFacebookURL,
+			InstagramAPI:   DefaultInstagramAPIURL,
+			InstagramWeb:   DefaultInstagramWebURL,
+			FacebookWeb:    DefaultFacebookWebURL,
+		}},
+		{"emulator", "http://127.0.0.1:18090", MetaURLs{
+			GraphInstagram: "http://127.0.0.1:18090/graph.instagram.com",
+			GraphFacebook:  "http://127.0.0.1:18090/graph.facebook.com",
+			InstagramAPI:   "http://127.0.0.1:18090/api.instagram.com",
+			InstagramWeb:   "http://127.0.0.1:18090/www.instagram.com",
+			FacebookWeb:    "http://127.0.0.1:18090/www.facebook.com",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := valid()
+			c.EmulatorURL = tt.emulatorURL
+
+			e := c.Effective()
+
+			got := MetaURLs{
+				GraphInstagram: e.GraphInstagramURL,
+				GraphFacebook:  e.GraphFacebookURL,
+				InstagramAPI:   e.InstagramAPIURL,
+				InstagramWeb:   e.InstagramWebURL,
+				FacebookWeb:    e.FacebookWebURL,
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Effective() Meta URLs mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.emulatorURL, e.EmulatorURL); diff != "" {
+				t.Errorf("Effective() EmulatorURL mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestMetaWithoutEmulator(t *testing.T) {
 	c := valid()
 	got := c.Meta()
