@@ -71,12 +71,13 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *ap
 	}
 
 	a.server = server.New(server.Config{
-		Listen:          cfg.Listen,
-		PublicURL:       cfg.BaseURL(),
-		CORSOrigins:     cfg.CORSOrigins,
-		APIKey:          cfg.APIKey,
-		Introspection:   cfg.Introspection,
-		ComplexityLimit: cfg.ComplexityLimit,
+		Listen:           cfg.Listen,
+		PublicURL:        cfg.BaseURL(),
+		CORSOrigins:      cfg.CORSOrigins,
+		APIKey:           cfg.APIKey,
+		Introspection:    cfg.Introspection,
+		ComplexityLimit:  cfg.ComplexityLimit,
+		MaxContentFields: cfg.MaxContentFields,
 	}, server.Deps{
 		Source:   a.backend.source,
 		Media:    a.backend.media,

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +23,10 @@ const (
 	DefaultInstagramWebURL   = "https://www.instagram.com"
 	DefaultFacebookWebURL    = "https://www.facebook.com"
 )
+
+// DefaultMaxContentFields is the default of --max-content-fields, equal to
+// graph.DefaultMaxContentFields, which the GraphQL handler uses when the setting is 0.
+const DefaultMaxContentFields = 10
 
 // Config is the effective configuration of one igsource command. Fields tagged secret are
 // never printed: Redacted replaces their values.
@@ -57,11 +62,12 @@ type Config struct {
 	MediaDownloads     int           `json:"media_downloads" name:"media-downloads" help:"Media downloads running at once." default:"4" env:"IGSOURCE_MEDIA_DOWNLOADS"`
 	MediaTimeout       time.Duration `json:"media_timeout" name:"media-timeout" help:"Time limit of one media download." default:"60s" env:"IGSOURCE_MEDIA_TIMEOUT"`
 
-	CORSOrigins     []string `json:"cors_origins" name:"cors-origins" help:"Origin allowed to call the content API from a browser, such as https://example.com, or * for any; repeat or separate with commas." env:"IGSOURCE_CORS_ORIGINS"`
-	APIKey          string   `json:"api_key" name:"api-key" secret:"" help:"Key the content API requires as Authorization: Bearer or X-API-Key (default: the content API is public)." env:"IGSOURCE_API_KEY"`
-	AdminPassword   string   `json:"admin_password" name:"admin-password" secret:"" help:"Password of the admin pages and admin API (user name admin); admin routes stay closed without it." env:"IGSOURCE_ADMIN_PASSWORD"`
-	Introspection   bool     `json:"introspection" name:"introspection" help:"Allow GraphQL introspection queries." default:"true" negatable:"" env:"IGSOURCE_INTROSPECTION"`
-	ComplexityLimit int      `json:"complexity_limit" name:"complexity-limit" help:"Highest GraphQL query complexity accepted; a media list costs its selected fields times its amount." default:"${complexity_limit}" env:"IGSOURCE_COMPLEXITY_LIMIT"`
+	CORSOrigins      []string `json:"cors_origins" name:"cors-origins" help:"Origin allowed to call the content API from a browser, such as https://example.com, or * for any; repeat or separate with commas." env:"IGSOURCE_CORS_ORIGINS"`
+	APIKey           string   `json:"api_key" name:"api-key" secret:"" help:"Key the content API requires as Authorization: Bearer or X-API-Key (default: the content API is public)." env:"IGSOURCE_API_KEY"`
+	AdminPassword    string   `json:"admin_password" name:"admin-password" secret:"" help:"Password of the admin pages and admin API (user name admin); admin routes stay closed without it." env:"IGSOURCE_ADMIN_PASSWORD"`
+	Introspection    bool     `json:"introspection" name:"introspection" help:"Allow GraphQL introspection queries." default:"true" negatable:"" env:"IGSOURCE_INTROSPECTION"`
+	ComplexityLimit  int      `json:"complexity_limit" name:"complexity-limit" help:"Highest GraphQL query complexity accepted; a media list costs its selected fields times its amount." default:"${complexity_limit}" env:"IGSOURCE_COMPLEXITY_LIMIT"`
+	MaxContentFields int      `json:"max_content_fields" name:"max-content-fields" help:"Maximum number of media, mediaSingle, hashtaggedMedia and user fields in one GraphQL request, counting each alias and each instance under instances; each can call Instagram." default:"${max_content_fields}" env:"IGSOURCE_MAX_CONTENT_FIELDS"`
 
 	TokenRefreshMargin time.Duration `json:"token_refresh_margin" name:"token-refresh-margin" help:"How long before expiry an Instagram Login token is refreshed; tokens live 60 days." default:"168h" env:"IGSOURCE_TOKEN_REFRESH_MARGIN"`
 
@@ -92,6 +98,7 @@ func Vars() map[string]string {
 		"instagram_api_url":   DefaultInstagramAPIURL,
 		"instagram_web_url":   DefaultInstagramWebURL,
 		"facebook_web_url":    DefaultFacebookWebURL,
+		"max_content_fields":  strconv.Itoa(DefaultMaxContentFields),
 	}
 }
 

@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/igsource/igsource/internal/graph"
 )
 
 // valid returns a configuration with the defaults that kong's tags set.
@@ -28,6 +31,7 @@ func valid() Config {
 		MediaTimeout:       time.Minute,
 		Introspection:      true,
 		ComplexityLimit:    50_000,
+		MaxContentFields:   10,
 		TokenRefreshMargin: 7 * 24 * time.Hour,
 		LogLevel:           "info",
 		LogFormat:          "auto",
@@ -66,6 +70,7 @@ func TestValidateRejects(t *testing.T) {
 		{"zero timeout", func(c *Config) { c.MediaTimeout = 0 }, "--media-timeout (IGSOURCE_MEDIA_TIMEOUT)"},
 		{"CORS origin with path", func(c *Config) { c.CORSOrigins = []string{"https://a.example/page"} }, "--cors-origins (IGSOURCE_CORS_ORIGINS)"},
 		{"zero complexity", func(c *Config) { c.ComplexityLimit = 0 }, "--complexity-limit (IGSOURCE_COMPLEXITY_LIMIT)"},
+		{"zero content fields", func(c *Config) { c.MaxContentFields = 0 }, "--max-content-fields (IGSOURCE_MAX_CONTENT_FIELDS)"},
 		{"refresh margin of 60 days", func(c *Config) { c.TokenRefreshMargin = 60 * 24 * time.Hour }, "--token-refresh-margin (IGSOURCE_TOKEN_REFRESH_MARGIN)"},
 	}
 	for _, tt := range tests {
@@ -397,5 +402,11 @@ func TestFlagNamesMatchKeys(t *testing.T) {
 		if want := "IGSOURCE_" + strings.ToUpper(key); env != want {
 			t.Errorf("field %s: environment variable %q, want %q", f.Name, env, want)
 		}
+	}
+}
+
+func TestMaxContentFieldsDefault(t *testing.T) {
+	if diff := cmp.Diff(strconv.Itoa(graph.DefaultMaxContentFields), Vars()["max_content_fields"]); diff != "" {
+		t.Errorf("max_content_fields default mismatch with the GraphQL handler's (-want +got):\n%s", diff)
 	}
 }

@@ -67,6 +67,7 @@ func (c *Config) Validate() error {
 		add(checkOrigin(o))
 	}
 	add(checkPositive("--complexity-limit", "IGSOURCE_COMPLEXITY_LIMIT", int64(c.ComplexityLimit)))
+	add(checkPositive("--max-content-fields", "IGSOURCE_MAX_CONTENT_FIELDS", int64(c.MaxContentFields)))
 	add(checkInstances(c.Instances))
 	if c.TokenRefreshMargin < minRefreshMargin || c.TokenRefreshMargin > maxRefreshMargin {
 		add(fmt.Errorf("--token-refresh-margin (IGSOURCE_TOKEN_REFRESH_MARGIN) is %s: set a duration from 1h to 1416h (59 days), because tokens live 60 days", c.TokenRefreshMargin))

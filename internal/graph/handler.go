@@ -31,6 +31,10 @@ type Options struct {
 	// Zero or less means DefaultComplexityLimit.
 	ComplexityLimit int
 
+	// MaxContentFields rejects an operation with more media, mediaSingle, hashtaggedMedia and
+	// user fields than this before anything runs. Zero or less means DefaultMaxContentFields.
+	MaxContentFields int
+
 	// Introspection allows __schema and __type queries, which GraphQL tools use to read the
 	// schema.
 	Introspection bool
@@ -48,6 +52,11 @@ func NewHandler(queries Queries, opts Options) http.Handler {
 		limit = DefaultComplexityLimit
 	}
 
+	maxContent := opts.MaxContentFields
+	if maxContent <= 0 {
+		maxContent = DefaultMaxContentFields
+	}
+
 	cfg := generated.Config{Resolvers: &Resolver{queries: queries}}
 	setComplexity(&cfg.Complexity)
 
@@ -60,6 +69,7 @@ func NewHandler(queries Queries, opts Options) http.Handler {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(&complexityLimit{limit: limit})
+	srv.Use(&contentLimit{limit: maxContent, queries: queries})
 	srv.AroundResponses(reportResults)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))

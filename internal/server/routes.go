@@ -11,9 +11,10 @@ import (
 // files get CORS only.
 func (s *Server) routes() {
 	graphql := graph.NewHandler(s.deps.Source, graph.Options{
-		Logger:          s.logger,
-		ComplexityLimit: s.cfg.ComplexityLimit,
-		Introspection:   s.cfg.Introspection,
+		Logger:           s.logger,
+		ComplexityLimit:  s.cfg.ComplexityLimit,
+		MaxContentFields: s.cfg.MaxContentFields,
+		Introspection:    s.cfg.Introspection,
 	})
 	s.mux.Handle("/graphql", s.cors(s.requireAPIKey(graphql, graph.WriteError)))
 

@@ -40,6 +40,10 @@ type Config struct {
 
 	Introspection   bool // allows GraphQL introspection queries
 	ComplexityLimit int  // GraphQL complexity limit; zero or less means graph.DefaultComplexityLimit
+
+	// MaxContentFields is the GraphQL content field limit; zero or less means
+	// graph.DefaultMaxContentFields.
+	MaxContentFields int
 }
 
 // Source is the source layer as the API handlers use it. *source.Service implements it.
