@@ -73,6 +73,7 @@ type Service struct {
 	metrics  *Metrics
 
 	cache    *memoryCache
+	notFound *memoryCache // NOT_FOUND errors of single-media reads, kept apart from good results
 	flights  singleflight.Group
 	throttle *throttle
 
@@ -99,6 +100,7 @@ func New(deps Deps) (*Service, error) {
 		logger:   deps.Logger,
 		metrics:  deps.Metrics,
 		cache:    newMemoryCache(),
+		notFound: newMemoryCache(),
 		throttle: newThrottle(),
 	}
 	if s.clock == nil {
@@ -142,6 +144,7 @@ func (s *Service) Instances(ctx context.Context) ([]store.Instance, error) {
 // Call it after changing or deleting the instance.
 func (s *Service) InvalidateInstance(ctx context.Context, instanceID int64) error {
 	s.cache.deleteInstance(instanceID)
+	s.notFound.deleteInstance(instanceID)
 	if err := s.store.DeleteInstanceCache(ctx, instanceID); err != nil {
 		return apperr.Wrap(err, apperr.Internal, "clear the cache of instance %d", instanceID)
 	}

@@ -11,7 +11,8 @@ import (
 )
 
 // MediaSingle returns one media of an instance's account by its Instagram media id. A media
-// the account cannot read is a NOT_FOUND error.
+// the account cannot read is a NOT_FOUND error, which is cached in memory like a result, so that
+// repeating a request for an unknown id within its cache time costs no upstream call.
 func (s *Service) MediaSingle(ctx context.Context, instanceName string, settings SingleSettings) (*SingleResult, error) {
 	inst, err := s.Instance(ctx, instanceName)
 	if err != nil {
@@ -21,14 +22,37 @@ func (s *Service) MediaSingle(ctx context.Context, instanceName string, settings
 	if err != nil {
 		return nil, err
 	}
-	item, meta, err := load(ctx, s, request[*Media]{
-		query: "single", instance: inst, key: s.cacheKey(q.key(inst.ID)), maxAge: q.cache,
-		fetch: func(ctx context.Context) (*Media, error) { return s.fetchSingle(ctx, inst, q.id) },
-	})
+	r := request[*Media]{query: "single", instance: inst, key: s.cacheKey(q.key(inst.ID)), maxAge: q.cache}
+	if err := s.cachedNotFound(ctx, r); err != nil {
+		return nil, err
+	}
+	r.fetch = func(ctx context.Context) (*Media, error) {
+		fetchedAt := s.clock.Now().UTC()
+		item, err := s.fetchSingle(ctx, inst, q.id)
+		if apperr.CodeOf(err) == apperr.NotFound {
+			s.notFound.put(r.key, cacheEntry{value: err, fetchedAt: fetchedAt})
+		}
+		return item, err
+	}
+	item, meta, err := load(ctx, s, r)
 	if err != nil {
 		return nil, err
 	}
 	return &SingleResult{Media: item, Meta: meta}, nil
+}
+
+// cachedNotFound returns the cached NOT_FOUND error of r when it is fresh enough for
+// r.maxAge. A good result that is also fresh enough wins, so the error is then nil.
+func (s *Service) cachedNotFound(ctx context.Context, r request[*Media]) error {
+	e, ok := s.notFound.get(r.key)
+	if !ok || !e.freshFor(r.maxAge, s.clock.Now()) {
+		return nil
+	}
+	if _, _, fresh := lookupFresh(ctx, s, r); fresh {
+		return nil
+	}
+	s.metrics.cacheHit(r.query)
+	return e.value.(error)
 }
 
 func (s *Service) fetchSingle(ctx context.Context, inst *store.Instance, id string) (*Media, error) {
