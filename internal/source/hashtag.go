@@ -56,10 +56,20 @@ func ExtractHashtags(caption string) []Hashtag {
 	return tags
 }
 
+// MaxHashtagLength is the longest hashtag, in characters without the '#', that a query may
+// search.
+//
+// NOTE: Meta documents no length limit for hashtag search. 100 characters is igsource's own
+// bound, far above real tags, so that a query cannot spend a budget slot on a junk tag of
+// thousands of characters.
+const MaxHashtagLength = 100
+
 // NormalizeHashtag turns a hashtag setting into the tag sent to Meta's hashtag search: the
 // surrounding space and one leading '#' removed, NFC, case-folded, so that "#Pizza", " pizza "
 // and "PIZZA" are one search. Anything but letters, marks, digits and underscores is an
-// INVALID_INPUT error, because Meta rejects spaces, punctuation and emoji.
+// INVALID_INPUT error, because Meta rejects spaces, punctuation and emoji. So are tags longer
+// than MaxHashtagLength and invisible format characters such as the zero-width joiner, which
+// emoji sequences use: captions may contain them inside a tag, but a search cannot.
 func NormalizeHashtag(s string) (string, error) {
 	tag := strings.TrimSpace(s)
 	if r, size := utf8.DecodeRuneInString(tag); r == '#' || r == fullwidthHash {
@@ -68,22 +78,54 @@ func NormalizeHashtag(s string) (string, error) {
 	if tag == "" {
 		return "", apperr.New(apperr.Invalid, "missing hashtag: give a tag such as brunch or #brunch")
 	}
+	if n := utf8.RuneCountInString(tag); n > MaxHashtagLength {
+		return "", apperr.New(apperr.Invalid,
+			"invalid hashtag starting %q: it has %d characters, more than the limit of %d, so use a shorter tag",
+			truncateRunes(tag, 20), n, MaxHashtagLength)
+	}
 	for _, r := range tag {
-		if isTagRune(r) {
+		if isTagRune(r) && !isFormatRune(r) {
 			continue
 		}
-		found := "punctuation, a symbol or an emoji"
-		if unicode.IsSpace(r) {
-			found = "a space"
-		}
 		return "", apperr.New(apperr.Invalid,
-			"invalid hashtag %q: it contains %s (%q); use one word of letters, digits and underscores", s, found, r)
+			"invalid hashtag %q: it contains %s (%U); use one word of letters, digits and underscores",
+			s, describeRune(r), r)
 	}
 	if !hasLetter(tag) {
 		return "", apperr.New(apperr.Invalid,
 			"invalid hashtag %q: a hashtag needs at least one letter, digits and underscores alone are no tag on Instagram", s)
 	}
 	return hashtagKey(tag), nil
+}
+
+// isFormatRune reports whether r is an invisible format character, Unicode category Cf, such
+// as U+200D, U+200C and U+FEFF.
+func isFormatRune(r rune) bool {
+	return unicode.Is(unicode.Cf, r)
+}
+
+// describeRune names the kind of a rune that no hashtag may contain.
+func describeRune(r rune) string {
+	switch {
+	case unicode.IsSpace(r):
+		return "a space"
+	case unicode.Is(unicode.Cf, r):
+		return "an invisible format character"
+	case r == utf8.RuneError:
+		return "a byte that is not UTF-8"
+	}
+	return "punctuation, a symbol or an emoji"
+}
+
+// truncateRunes returns the first n runes of s.
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // hashtagKey returns the case-folded NFC form of a tag, the key that makes "Travel" and

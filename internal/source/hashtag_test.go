@@ -83,6 +83,7 @@ func TestNormalizeHashtag(t *testing.T) {
 		{"#cafe\u0301", "café"},
 		{"#2024goals", "2024goals"},
 		{"snake_case", "snake_case"},
+		{"#" + strings.Repeat("a", MaxHashtagLength), strings.Repeat("a", MaxHashtagLength)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -98,7 +99,9 @@ func TestNormalizeHashtag(t *testing.T) {
 }
 
 func TestNormalizeHashtagInvalid(t *testing.T) {
-	for _, in := range []string{"", "#", "  ", "🍕", "#pizza🍕", "two words", "#brunch!", "##pizza", "2010", "#_", "a.b"} {
+	for _, in := range []string{"", "#", "  ", "🍕", "#pizza🍕", "two words", "#brunch!", "##pizza", "2010", "#_", "a.b",
+		"a\u200db", "a\u200cb", "\ufeffpizza", "pizza\u2060", "pizza\xff",
+		strings.Repeat("a", MaxHashtagLength+1)} {
 		t.Run(in, func(t *testing.T) {
 			_, err := NormalizeHashtag(in)
 			if code := apperr.CodeOf(err); code != apperr.Invalid {
@@ -106,6 +109,35 @@ func TestNormalizeHashtagInvalid(t *testing.T) {
 			}
 			if in != "" && !strings.Contains(apperr.MessageOf(err), "hashtag") {
 				t.Errorf("message %q does not name the hashtag", apperr.MessageOf(err))
+			}
+		})
+	}
+}
+
+func TestNormalizeHashtagMessages(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want string
+	}{
+		{"zero-width joiner", "a\u200db",
+			`invalid hashtag "a\u200db": it contains an invisible format character (U+200D); ` +
+				"use one word of letters, digits and underscores"},
+		{"byte order mark", "\ufeffpizza",
+			`invalid hashtag "\ufeffpizza": it contains an invisible format character (U+FEFF); ` +
+				"use one word of letters, digits and underscores"},
+		{"emoji", "#pizza🍕",
+			`invalid hashtag "#pizza🍕": it contains punctuation, a symbol or an emoji (U+1F355); ` +
+				"use one word of letters, digits and underscores"},
+		{"too long", "#" + strings.Repeat("a", 5000),
+			`invalid hashtag starting "aaaaaaaaaaaaaaaaaaaa": it has 5000 characters, more than ` +
+				"the limit of 100, so use a shorter tag"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NormalizeHashtag(tt.in)
+			if diff := cmp.Diff(tt.want, apperr.MessageOf(err)); diff != "" {
+				t.Errorf("message mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -135,7 +167,15 @@ func FuzzExtractHashtags(f *testing.F) {
 				t.Fatalf("duplicate id %q in %q", tag.ID, caption)
 			}
 			seen[tag.ID] = true
-			if id, err := NormalizeHashtag(tag.Name); err != nil || id != tag.ID {
+			id, err := NormalizeHashtag(tag.Name)
+			if strings.IndexFunc(tag.Name, isFormatRune) >= 0 || utf8.RuneCountInString(tag.Name) > MaxHashtagLength {
+				// Captions may contain such tags, but Meta's search rejects them, so queries do too.
+				if code := apperr.CodeOf(err); code != apperr.Invalid {
+					t.Fatalf("NormalizeHashtag(%q) code = %s, want %s", tag.Name, code, apperr.Invalid)
+				}
+				continue
+			}
+			if err != nil || id != tag.ID {
 				t.Fatalf("NormalizeHashtag(%q) = %q, %v; want the tag's id %q", tag.Name, id, err, tag.ID)
 			}
 		}
