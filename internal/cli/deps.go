@@ -116,7 +116,8 @@ func openBackend(ctx context.Context, cfg *config.Config, logger *slog.Logger, r
 		return nil, fmt.Errorf("open the media store in %s: %w", cfg.MediaDir(), err)
 	}
 
-	b.source, err = source.New(source.Deps{Store: b.store, Client: b.client, Media: b.media, Logger: logger, Metrics: sourceMetrics})
+	b.source, err = source.New(source.Deps{Store: b.store, Client: b.client, Media: b.media, Logger: logger,
+		Metrics: sourceMetrics, AllowedHashtags: cfg.Hashtags})
 	if err != nil {
 		return nil, err
 	}

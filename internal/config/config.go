@@ -68,6 +68,7 @@ type Config struct {
 	Introspection    bool     `json:"introspection" name:"introspection" help:"Allow GraphQL introspection queries." default:"true" negatable:"" env:"IGSOURCE_INTROSPECTION"`
 	ComplexityLimit  int      `json:"complexity_limit" name:"complexity-limit" help:"Highest GraphQL query complexity accepted; a media list costs its selected fields times its amount." default:"${complexity_limit}" env:"IGSOURCE_COMPLEXITY_LIMIT"`
 	MaxContentFields int      `json:"max_content_fields" name:"max-content-fields" help:"Maximum number of media, mediaSingle, hashtaggedMedia and user fields in one GraphQL request, counting each alias and each instance under instances; each can call Instagram." default:"${max_content_fields}" env:"IGSOURCE_MAX_CONTENT_FIELDS"`
+	Hashtags         []string `json:"hashtags" name:"hashtags" help:"Hashtags that hashtag queries may search, normalised like queries; repeat or separate with commas (default: any tag). A list keeps visitors of a public content API from spending the account's 30 hashtag searches a week." env:"IGSOURCE_HASHTAGS"`
 
 	TokenRefreshMargin time.Duration `json:"token_refresh_margin" name:"token-refresh-margin" help:"How long before expiry an Instagram Login token is refreshed; tokens live 60 days." default:"168h" env:"IGSOURCE_TOKEN_REFRESH_MARGIN"`
 

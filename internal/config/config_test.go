@@ -70,6 +70,8 @@ func TestValidateRejects(t *testing.T) {
 		{"zero timeout", func(c *Config) { c.MediaTimeout = 0 }, "--media-timeout (IGSOURCE_MEDIA_TIMEOUT)"},
 		{"CORS origin with path", func(c *Config) { c.CORSOrigins = []string{"https://a.example/page"} }, "--cors-origins (IGSOURCE_CORS_ORIGINS)"},
 		{"zero complexity", func(c *Config) { c.ComplexityLimit = 0 }, "--complexity-limit (IGSOURCE_COMPLEXITY_LIMIT)"},
+		{"hashtag with a space", func(c *Config) { c.Hashtags = []string{"pizza", "two words"} }, `--hashtags (IGSOURCE_HASHTAGS) contains invalid hashtag "two words"`},
+		{"hashtag with a joiner", func(c *Config) { c.Hashtags = []string{"a\u200db"} }, "--hashtags (IGSOURCE_HASHTAGS)"},
 		{"zero content fields", func(c *Config) { c.MaxContentFields = 0 }, "--max-content-fields (IGSOURCE_MAX_CONTENT_FIELDS)"},
 		{"refresh margin of 60 days", func(c *Config) { c.TokenRefreshMargin = 60 * 24 * time.Hour }, "--token-refresh-margin (IGSOURCE_TOKEN_REFRESH_MARGIN)"},
 	}
@@ -85,6 +87,14 @@ func TestValidateRejects(t *testing.T) {
 				t.Errorf("Validate() = %q, want it to name %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestValidateAcceptsHashtags(t *testing.T) {
+	c := valid()
+	c.Hashtags = []string{"#Pizza", " brunch ", "ラーメン", ""}
+	if err := c.Validate(); err != nil {
+		t.Errorf("Validate() = %v, want nil", err)
 	}
 }
 

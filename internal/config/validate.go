@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/igsource/igsource/internal/apperr"
+	"github.com/igsource/igsource/internal/source"
 )
 
 // Meta's Instagram Login tokens live 60 days, so a refresh margin of 60 days or more would
@@ -68,6 +71,9 @@ func (c *Config) Validate() error {
 	}
 	add(checkPositive("--complexity-limit", "IGSOURCE_COMPLEXITY_LIMIT", int64(c.ComplexityLimit)))
 	add(checkPositive("--max-content-fields", "IGSOURCE_MAX_CONTENT_FIELDS", int64(c.MaxContentFields)))
+	for _, tag := range c.Hashtags {
+		add(checkHashtag(tag))
+	}
 	add(checkInstances(c.Instances))
 	if c.TokenRefreshMargin < minRefreshMargin || c.TokenRefreshMargin > maxRefreshMargin {
 		add(fmt.Errorf("--token-refresh-margin (IGSOURCE_TOKEN_REFRESH_MARGIN) is %s: set a duration from 1h to 1416h (59 days), because tokens live 60 days", c.TokenRefreshMargin))
@@ -181,6 +187,18 @@ func checkOrigin(origin string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 		(u.Path != "" && u.Path != "/") || u.RawQuery != "" {
 		return fmt.Errorf("--cors-origins (IGSOURCE_CORS_ORIGINS) is %q: set an origin such as https://example.com, or *", origin)
+	}
+	return nil
+}
+
+// checkHashtag rejects an entry of --hashtags that no hashtag query could match. A blank
+// entry, such as the one a trailing comma leaves, is skipped.
+func checkHashtag(tag string) error {
+	if strings.TrimSpace(tag) == "" {
+		return nil
+	}
+	if _, err := source.NormalizeHashtag(tag); err != nil {
+		return fmt.Errorf("--hashtags (IGSOURCE_HASHTAGS) contains %s", apperr.MessageOf(err))
 	}
 	return nil
 }

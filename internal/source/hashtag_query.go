@@ -29,6 +29,9 @@ func (s *Service) HashtaggedMedia(ctx context.Context, instanceName string, sett
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkHashtagAllowed(q.q); err != nil {
+		return nil, err
+	}
 	acct, err := s.account(ctx, inst)
 	if err != nil {
 		return nil, err
@@ -89,6 +92,41 @@ func dropBareChildren(m *instagram.Media) {
 	m.Children.Data = slices.DeleteFunc(slices.Clone(m.Children.Data), func(c instagram.Media) bool {
 		return c.MediaType == ""
 	})
+}
+
+// checkHashtagAllowed rejects a normalised tag that the allowed hashtags leave out.
+func (s *Service) checkHashtagAllowed(tag string) error {
+	if s.allowedHashtags == nil || s.allowedHashtags[tag] {
+		return nil
+	}
+	allowed := make([]string, 0, len(s.allowedHashtags))
+	for name := range s.allowedHashtags {
+		allowed = append(allowed, "#"+name)
+	}
+	slices.Sort(allowed)
+	return apperr.New(apperr.Invalid,
+		"hashtag #%s is not allowed on this server: query one of %s, or add it to the server's "+
+			"--hashtags (IGSOURCE_HASHTAGS) setting", tag, strings.Join(allowed, ", "))
+}
+
+// normalizeAllowedHashtags returns the set of normalised tags of list, or nil when list has
+// none. Blank entries are skipped, so that a trailing comma is harmless.
+func normalizeAllowedHashtags(list []string) (map[string]bool, error) {
+	var allowed map[string]bool
+	for _, raw := range list {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		tag, err := NormalizeHashtag(raw)
+		if err != nil {
+			return nil, fmt.Errorf("new source service: allowed hashtags: %s", apperr.MessageOf(err))
+		}
+		if allowed == nil {
+			allowed = map[string]bool{}
+		}
+		allowed[tag] = true
+	}
+	return allowed, nil
 }
 
 // hashtagID returns the id of tag q for the account. It searches Meta only when the account

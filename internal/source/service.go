@@ -60,6 +60,11 @@ type Deps struct {
 	Clock   clock.Clock
 	Logger  *slog.Logger
 	Metrics *Metrics
+
+	// AllowedHashtags are the only tags hashtag queries may search, in any form that
+	// NormalizeHashtag accepts. Empty allows every tag. A list keeps strangers from spending
+	// the account's 30 weekly hashtag searches through a public content API.
+	AllowedHashtags []string
 }
 
 // Service runs the four content queries of every instance. It is safe for concurrent use.
@@ -71,6 +76,10 @@ type Service struct {
 	clock    clock.Clock
 	logger   *slog.Logger
 	metrics  *Metrics
+
+	// allowedHashtags contains the normalised tags that hashtag queries may search; nil
+	// allows every tag.
+	allowedHashtags map[string]bool
 
 	cache    *memoryCache
 	notFound *memoryCache // NOT_FOUND errors of single-media reads, kept apart from good results
@@ -103,6 +112,11 @@ func New(deps Deps) (*Service, error) {
 		notFound: newMemoryCache(),
 		throttle: newThrottle(),
 	}
+	allowed, err := normalizeAllowedHashtags(deps.AllowedHashtags)
+	if err != nil {
+		return nil, err
+	}
+	s.allowedHashtags = allowed
 	if s.clock == nil {
 		s.clock = clock.System
 	}
