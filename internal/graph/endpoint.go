@@ -1,7 +1,9 @@
 package graph
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 
@@ -17,7 +19,8 @@ const maxBodyBytes = 1 << 20
 const maxQueryTokens = 10_000
 
 // endpoint rejects, in the GraphQL error format and with an apperr code, the requests that
-// gqlgen would reject with a bare "transport not supported" message.
+// gqlgen would reject with a bare "transport not supported" message, or with a message that
+// names Go types and repeats the request body.
 type endpoint struct {
 	next http.Handler
 }
@@ -30,6 +33,10 @@ func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.Method {
 	case http.MethodGet:
+		if status, msg := checkURLParams(r); status != http.StatusOK {
+			WriteError(w, status, string(apperr.Invalid), msg)
+			return
+		}
 	case http.MethodPost:
 		mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 		if mediaType != "application/json" {
@@ -38,7 +45,12 @@ func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					"\": send the query as a JSON body with Content-Type: application/json")
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		body, status, msg := readBody(w, r)
+		if status != http.StatusOK {
+			WriteError(w, status, string(apperr.Invalid), msg)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		WriteError(w, http.StatusMethodNotAllowed, string(apperr.Invalid),
