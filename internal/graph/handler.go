@@ -68,6 +68,7 @@ func NewHandler(queries Queries, opts Options) http.Handler {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(intVariables{})
 	srv.Use(&complexityLimit{limit: limit})
 	srv.Use(&contentLimit{limit: maxContent, queries: queries})
 	srv.AroundResponses(reportResults)

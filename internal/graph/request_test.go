@@ -104,3 +104,89 @@ func TestMalformedURLParams(t *testing.T) {
 		})
 	}
 }
+
+func TestIntVariableOutOfRange(t *testing.T) {
+	const query = `query($a: Int) { instance(name: "Instagram") { media(amount: $a) { id } } }`
+	tests := []struct {
+		name        string
+		body        string
+		wantMessage string
+	}{
+		{"1e300", `{"query": "` + strings.ReplaceAll(query, `"`, `\"`) + `", "variables": {"a": 1e300}}`,
+			"invalid value 1e300 of variable $a: it is out of range for Int, so send a whole number such as 20"},
+		{"beyond int64", `{"query": "` + strings.ReplaceAll(query, `"`, `\"`) + `", "variables": {"a": 99999999999999999999}}`,
+			"invalid value 99999999999999999999 of variable $a: it is out of range for Int, so send a whole number such as 20"},
+		{"fraction", `{"query": "` + strings.ReplaceAll(query, `"`, `\"`) + `", "variables": {"a": 1.5}}`,
+			"invalid value 1.5 of variable $a: it is not a whole number for Int, so send a whole number such as 20"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := newFake()
+			srv := newServer(t, fake, graph.Options{})
+			req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+
+			srv.handler.ServeHTTP(rec, req)
+
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Errorf("status = %d, want %d", rec.Code, http.StatusUnprocessableEntity)
+			}
+			var resp response
+			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("decode response: %v", err)
+			}
+			if diff := cmp.Diff([]string{"INVALID_INPUT"}, errorCodes(resp.Errors)); diff != "" {
+				t.Fatalf("codes mismatch (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.wantMessage, resp.Errors[0].Message); diff != "" {
+				t.Errorf("message mismatch (-want +got):\n%s", diff)
+			}
+			if n := len(fake.mediaCalls); n != 0 {
+				t.Errorf("source called %d times, want 0", n)
+			}
+		})
+	}
+}
+
+func TestIntVariableOutOfRangeGET(t *testing.T) {
+	srv := newServer(t, newFake(), graph.Options{})
+	params := url.Values{
+		"query":     {`query($a: Int) { instance(name: "Instagram") { media(amount: $a) { id } } }`},
+		"variables": {`{"a": 1e300}`},
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/graphql?"+params.Encode(), nil)
+	rec := httptest.NewRecorder()
+
+	srv.handler.ServeHTTP(rec, req)
+
+	var resp response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("decode response: %v", err)
+	}
+	if len(resp.Errors) != 1 {
+		t.Fatalf("errors = %+v, want one", resp.Errors)
+	}
+	want := "invalid value 1e300 of variable $a: it is out of range for Int, so send a whole number such as 20"
+	if diff := cmp.Diff(want, resp.Errors[0].Message); diff != "" {
+		t.Errorf("message mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestUndeclaredLargeVariableIgnored(t *testing.T) {
+	srv := newServer(t, newFake(), graph.Options{})
+	body := `{"query": "{ instances { name } }", "variables": {"a": 1e300}}`
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+
+	srv.handler.ServeHTTP(rec, req)
+
+	var resp response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("decode response: %v", err)
+	}
+	if len(resp.Errors) != 0 {
+		t.Errorf("errors = %+v, want none", resp.Errors)
+	}
+}
