@@ -448,9 +448,10 @@ type Instance {
   """
   Public media tagged with a hashtag, through Meta's hashtag search. Facebook Login instances only.
   Meta allows each account 30 unique hashtags per rolling 7 days; repeating a tag costs nothing.
+  A server may allow only a list of tags, and rejects others with INVALID_INPUT.
   """
   hashtaggedMedia(
-    "The tag, with or without a leading #: letters, digits and underscores, no spaces or emoji."
+    "The tag, with or without a leading #: at most 100 letters, digits and underscores, no spaces or emoji."
     hashtag: String!
     edge: HashtagEdge = TOP
     "Maximum number of media returned, 1 to 200."
