@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -81,10 +80,11 @@ type Service struct {
 	// allows every tag.
 	allowedHashtags map[string]bool
 
-	cache    *memoryCache
-	notFound *memoryCache // NOT_FOUND errors of single-media reads, kept apart from good results
-	flights  singleflight.Group
-	throttle *throttle
+	instances *instanceCache
+	cache     *memoryCache
+	notFound  *memoryCache // NOT_FOUND errors of single-media reads, kept apart from good results
+	flights   singleflight.Group
+	throttle  *throttle
 
 	// hashtagMu makes the budget check and the ledger insert of a hashtag search one step, so
 	// that concurrent searches of new tags cannot exceed Meta's 30 tags per account.
@@ -102,15 +102,16 @@ func New(deps Deps) (*Service, error) {
 		return nil, errors.New("new source service: missing media registry")
 	}
 	s := &Service{
-		store:    deps.Store,
-		client:   deps.Client,
-		registry: deps.Media,
-		clock:    deps.Clock,
-		logger:   deps.Logger,
-		metrics:  deps.Metrics,
-		cache:    newMemoryCache(),
-		notFound: newMemoryCache(),
-		throttle: newThrottle(),
+		store:     deps.Store,
+		client:    deps.Client,
+		registry:  deps.Media,
+		clock:     deps.Clock,
+		logger:    deps.Logger,
+		metrics:   deps.Metrics,
+		instances: newInstanceCache(),
+		cache:     newMemoryCache(),
+		notFound:  newMemoryCache(),
+		throttle:  newThrottle(),
 	}
 	allowed, err := normalizeAllowedHashtags(deps.AllowedHashtags)
 	if err != nil {
@@ -124,45 +125,6 @@ func New(deps Deps) (*Service, error) {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
 	return s, nil
-}
-
-// Instance returns the instance called name. A name that is a number and matches no name is
-// taken as an instance id.
-func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, error) {
-	inst, err := s.store.InstanceByName(ctx, name)
-	if errors.Is(err, store.ErrNotFound) {
-		if id, convErr := strconv.ParseInt(name, 10, 64); convErr == nil {
-			inst, err = s.store.Instance(ctx, id)
-		}
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, apperr.Wrap(err, apperr.NotFound,
-			"instance %q not found: list the instances with `igsource instances list`", name)
-	}
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "read instance %q", name)
-	}
-	return inst, nil
-}
-
-// Instances returns every configured instance.
-func (s *Service) Instances(ctx context.Context) ([]store.Instance, error) {
-	list, err := s.store.ListInstances(ctx)
-	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "list instances")
-	}
-	return list, nil
-}
-
-// InvalidateInstance drops every cached result of an instance, in memory and in the store.
-// Call it after changing or deleting the instance.
-func (s *Service) InvalidateInstance(ctx context.Context, instanceID int64) error {
-	s.cache.deleteInstance(instanceID)
-	s.notFound.deleteInstance(instanceID)
-	if err := s.store.DeleteInstanceCache(ctx, instanceID); err != nil {
-		return apperr.Wrap(err, apperr.Internal, "clear the cache of instance %d", instanceID)
-	}
-	return nil
 }
 
 // target is the account a fetch reads with and the credentials of its Instagram professional
