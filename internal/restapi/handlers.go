@@ -53,8 +53,7 @@ func (h *Handler) listMedia(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	data := newMediaListJSON(result.Media, separatorParam(query))
-	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: NewMeta(result.Meta)})
+	h.writeMediaList(w, r, result, separatorParam(query))
 }
 
 func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
@@ -79,8 +78,7 @@ func (h *Handler) getMedia(w http.ResponseWriter, r *http.Request) {
 			settings.ID, r.PathValue("name")))
 		return
 	}
-	data := newMediaJSON(result.Media, separatorParam(query))
-	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: NewMeta(result.Meta)})
+	h.writeSingle(w, r, result, separatorParam(query))
 }
 
 func (h *Handler) listHashtagMedia(w http.ResponseWriter, r *http.Request) {
@@ -99,8 +97,7 @@ func (h *Handler) listHashtagMedia(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	data := newMediaListJSON(result.Media, separatorParam(query))
-	writeJSON(w, http.StatusOK, envelope{Data: data, Meta: NewMeta(result.Meta)})
+	h.writeMediaList(w, r, result, separatorParam(query))
 }
 
 func (h *Handler) getUser(w http.ResponseWriter, r *http.Request) {

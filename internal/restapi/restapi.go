@@ -31,6 +31,7 @@ type Handler struct {
 	queries Queries
 	logger  *slog.Logger
 	mux     *http.ServeMux
+	memo    *bodyMemo
 }
 
 // New returns the REST API handler. A nil logger discards the log of internal errors.
@@ -38,7 +39,7 @@ func New(queries Queries, logger *slog.Logger) *Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	h := &Handler{queries: queries, logger: logger, mux: http.NewServeMux()}
+	h := &Handler{queries: queries, logger: logger, mux: http.NewServeMux(), memo: newBodyMemo()}
 
 	// GET patterns match HEAD too.
 	h.mux.HandleFunc("GET /api/v1/instances", h.listInstances)
