@@ -69,7 +69,7 @@ func (s *Store) Instance(ctx context.Context, id int64) (*Instance, error) {
 // CreateInstance does.
 func (s *Store) InstanceByName(ctx context.Context, name string) (*Instance, error) {
 	name = strings.TrimSpace(name)
-	row := s.read.QueryRowContext(ctx, "SELECT "+instanceColumns+" FROM instances WHERE name = $1", name)
+	row := s.instanceByName.QueryRowContext(ctx, name)
 	in, err := scanInstance(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("instance %q: %w", name, ErrNotFound)

@@ -42,7 +42,7 @@ func (s *Store) UpsertMediaFiles(ctx context.Context, files []MediaFile) error {
 
 // MediaFile returns the media index row of ref.
 func (s *Store) MediaFile(ctx context.Context, ref string) (*MediaFile, error) {
-	row := s.read.QueryRowContext(ctx, "SELECT "+mediaColumns+" FROM media_files WHERE ref = $1", ref)
+	row := s.mediaFile.QueryRowContext(ctx, ref)
 	f, err := scanMediaFile(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("media file %s: %w", ref, ErrNotFound)
