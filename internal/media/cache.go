@@ -132,6 +132,7 @@ func (s *Store) removeFile(ctx context.Context, row store.MediaFile) error {
 	if err := s.index.ClearMediaDownload(ctx, row.Ref); err != nil {
 		return fmt.Errorf("clear download of %s: %w", row.Ref, err)
 	}
+	s.served.drop(row.Ref)
 	err := os.Remove(filepath.Join(s.cfg.Dir, row.Path))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove media file %s: %w", row.Path, err)
@@ -218,6 +219,7 @@ func (s *Store) Purge(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	s.served.dropAll()
 	s.touchMu.Lock()
 	clear(s.touched)
 	s.touchMu.Unlock()

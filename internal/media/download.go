@@ -22,11 +22,23 @@ var (
 
 // file returns the index row of ref with its file on disk, downloading it first if needed.
 // Concurrent callers for one ref share one download, which runs on the store's context so
-// that a caller that goes away does not cancel it for the others.
+// that a caller that goes away does not cancel it for the others. A row kept in s.served is
+// returned without checking the disk, so callers that open the file drop the row when the
+// open fails.
 func (s *Store) file(ctx context.Context, ref Ref) (*store.MediaFile, error) {
+	key := ref.String()
+	now := s.clock.Now()
+	if row, ok := s.served.get(key, now); ok {
+		return row, nil
+	}
+	generation := s.served.current()
 	row, onDisk, err := s.lookup(ctx, ref)
-	if err != nil || onDisk {
-		return row, err
+	if err != nil {
+		return nil, err
+	}
+	if onDisk {
+		s.served.put(row, generation, now)
+		return row, nil
 	}
 	ch := s.flight.DoChan(ref.String(), func() (any, error) {
 		return s.download(s.ctx, ref)
@@ -63,6 +75,7 @@ func (s *Store) lookup(ctx context.Context, ref Ref) (*store.MediaFile, bool, er
 		return row, true, nil
 	}
 	s.log.Warn("Media file is missing; downloading it again", "ref", ref.String(), "path", row.Path)
+	s.served.drop(ref.String())
 	if err := s.index.ClearMediaDownload(ctx, ref.String()); err != nil {
 		return nil, false, fmt.Errorf("clear download of %s: %w", ref, err)
 	}
@@ -166,6 +179,7 @@ func (s *Store) resolve(ctx context.Context, ref Ref) (string, error) {
 
 func (s *Store) markGone(ctx context.Context, ref Ref) {
 	s.log.Info("Media was deleted on Instagram", "ref", ref.String())
+	s.served.drop(ref.String())
 	if err := s.index.MarkMediaGone(ctx, ref.String()); err != nil {
 		s.log.Error("Failed to mark media as deleted", "ref", ref.String(), "error", err)
 	}
@@ -197,6 +211,7 @@ func (s *Store) commit(ctx context.Context, ref Ref, f *fetched) (*store.MediaFi
 		return nil, err
 	}
 	now := s.clock.Now()
+	s.served.drop(ref.String())
 	err := s.index.SetMediaDownloaded(ctx, ref.String(), name, f.size, f.contentType, f.sha256, now)
 	if err != nil {
 		return nil, fmt.Errorf("record download of %s: %w", ref, err)

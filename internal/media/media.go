@@ -99,6 +99,8 @@ type Store struct {
 	flight singleflight.Group
 	slots  chan struct{} // one token per running download
 
+	served *servedRows // index rows of downloaded files, so serving reads no SQLite row
+
 	touchMu sync.Mutex
 	touched map[string]time.Time // last TouchMedia per ref
 
@@ -137,6 +139,7 @@ func New(cfg Config, index Index) (*Store, error) {
 		metrics: cfg.Metrics,
 		slots:   make(chan struct{}, cfg.Downloads),
 		touched: make(map[string]time.Time),
+		served:  newServedRows(),
 		ctx:     ctx,
 		cancel:  cancel,
 	}

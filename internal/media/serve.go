@@ -81,6 +81,8 @@ func (s *Store) open(ctx context.Context, ref Ref) (*store.MediaFile, *os.File, 
 		if err == nil {
 			return row, f, nil
 		}
+		// A file that another process removed fails here, so the next try reads the index.
+		s.served.drop(row.Ref)
 		if try > 0 || !errors.Is(err, fs.ErrNotExist) {
 			s.log.Error("Failed to open media file", "ref", ref.String(), "path", row.Path, "error", err)
 			return nil, nil, fmt.Errorf("open media file %s: %w", row.Path, err)
