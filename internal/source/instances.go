@@ -79,6 +79,8 @@ func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, e
 	inst, err := s.readInstance(ctx, name)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.NotFound && known {
+			// Another process deleted or renamed the instance.
+			s.instanceChanged(prev.instance.ID)
 			s.instances.drop(prev.instance.ID, name)
 		}
 		return nil, err

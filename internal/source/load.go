@@ -30,6 +30,12 @@ type outcome[T any] struct {
 // the one call sequence for r.key. The sequence runs detached from the caller's context, so
 // one caller giving up does not fail the others waiting on it.
 func load[T any](ctx context.Context, s *Service, r request[T]) (T, Meta, error) {
+	v, meta, err := loadEntry(ctx, s, r)
+	meta.Key, meta.MaxAge = r.key, r.maxAge
+	return v, meta, err
+}
+
+func loadEntry[T any](ctx context.Context, s *Service, r request[T]) (T, Meta, error) {
 	var zero T
 	if v, meta, ok := lookupFresh(ctx, s, r); ok {
 		s.metrics.cacheHit(r.query)

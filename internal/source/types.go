@@ -63,6 +63,12 @@ type Meta struct {
 	Cached    bool      `json:"cached"`    // served from the cache, fresh or stale, not read from Instagram by this request
 	Stale     bool      `json:"stale"`     // the refresh failed or was held back, and this is the last good result
 	FetchedAt time.Time `json:"fetchedAt"` // when the data was read from Instagram
+
+	// Key names the cache entry of the result and MaxAge the freshness that the request
+	// demanded, so that Service.Current can later tell whether the result still stands.
+	// Responses leave them out.
+	Key    string        `json:"-"`
+	MaxAge time.Duration `json:"-"`
 }
 
 // MediaResult is the result of a media list query.
