@@ -23,9 +23,11 @@ const maxQueryTokens = 10_000
 // names Go types and repeats the request body.
 type endpoint struct {
 	next http.Handler
+	memo *responseMemo // nil when the Queries cannot check cached results
 }
 
 func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
 	if r.Header.Get("Upgrade") != "" {
 		WriteError(w, http.StatusBadRequest, string(apperr.Invalid),
 			"protocol upgrades are not supported: send queries by POST or GET over HTTP")
@@ -45,7 +47,9 @@ func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 					"\": send the query as a JSON body with Content-Type: application/json")
 			return
 		}
-		body, status, msg := readBody(w, r)
+		var status int
+		var msg string
+		body, status, msg = readBody(w, r)
 		if status != http.StatusOK {
 			WriteError(w, status, string(apperr.Invalid), msg)
 			return
@@ -55,6 +59,10 @@ func (e endpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		WriteError(w, http.StatusMethodNotAllowed, string(apperr.Invalid),
 			"method "+r.Method+" not allowed: send queries by POST or GET")
+		return
+	}
+	if e.memo != nil {
+		e.memo.serve(w, r, memoKey(r, body), e.next)
 		return
 	}
 	e.next.ServeHTTP(w, r)

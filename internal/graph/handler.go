@@ -74,5 +74,5 @@ func NewHandler(queries Queries, opts Options) http.Handler {
 	srv.AroundResponses(reportResults)
 	srv.SetErrorPresenter(presentError(logger))
 	srv.SetRecoverFunc(recoverPanic(logger))
-	return endpoint{next: srv}
+	return endpoint{next: srv, memo: newResponseMemo(queries)}
 }

@@ -36,7 +36,7 @@ func (r *instanceResolver) Media(ctx context.Context, obj *store.Instance, typeA
 	if err != nil {
 		return nil, err
 	}
-	recordResult(ctx, result.Meta)
+	recordResult(ctx, obj.Name, result.Meta)
 	return result.Media, nil
 }
 
@@ -45,7 +45,7 @@ func (r *instanceResolver) MediaSingle(ctx context.Context, obj *store.Instance,
 	if err != nil {
 		return nil, err
 	}
-	recordResult(ctx, result.Meta)
+	recordResult(ctx, obj.Name, result.Meta)
 	return result.Media, nil
 }
 
@@ -59,7 +59,7 @@ func (r *instanceResolver) HashtaggedMedia(ctx context.Context, obj *store.Insta
 	if err != nil {
 		return nil, err
 	}
-	recordResult(ctx, result.Meta)
+	recordResult(ctx, obj.Name, result.Meta)
 	return result.Media, nil
 }
 
@@ -68,7 +68,7 @@ func (r *instanceResolver) User(ctx context.Context, obj *store.Instance, cache 
 	if err != nil {
 		return nil, err
 	}
-	recordResult(ctx, result.Meta)
+	recordResult(ctx, obj.Name, result.Meta)
 	return result.User, nil
 }
 
@@ -77,6 +77,8 @@ func (r *queryResolver) Instance(ctx context.Context, name string) (*store.Insta
 }
 
 func (r *queryResolver) Instances(ctx context.Context) ([]store.Instance, error) {
+	// The list changes without any cached result changing, so the response memo skips it.
+	markVolatile(ctx)
 	return r.queries.Instances(ctx)
 }
 

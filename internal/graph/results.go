@@ -24,26 +24,64 @@ type resultMeta struct {
 	FetchedAt *string `json:"fetchedAt"` // when the data was read from Instagram, RFC 3339 UTC
 }
 
-// resultLog collects the resultMeta of one response. Field resolvers run concurrently, hence
-// the mutex.
+// resultLog collects the resultMeta of one response, and for the response memo the results
+// themselves. Field resolvers run concurrently, hence the mutex.
 type resultLog struct {
 	mu      sync.Mutex
 	results []resultMeta
+	uses    []resultUse
+
+	// volatile is set when the response holds data that no cached result covers, such as
+	// the instances list, or an error.
+	volatile bool
+}
+
+// memoizable returns the results of the response when the response memo may keep it: it
+// has at least one content result, each one cached and not stale, and nothing volatile.
+func (l *resultLog) memoizable() ([]resultUse, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.volatile || len(l.uses) == 0 {
+		return nil, false
+	}
+	for _, use := range l.uses {
+		if !use.meta.Cached || use.meta.Stale || use.meta.Key == "" {
+			return nil, false
+		}
+	}
+	return l.uses, true
+}
+
+// markVolatile keeps the response of ctx out of the response memo.
+func markVolatile(ctx context.Context) {
+	if log, ok := ctx.Value(resultLogKey{}).(*resultLog); ok {
+		log.mu.Lock()
+		log.volatile = true
+		log.mu.Unlock()
+	}
 }
 
 type resultLogKey struct{}
 
 // reportResults is a response middleware: it gives the resolvers a resultLog and adds what
 // they recorded to the response's extensions.
+// The response memo puts a resultLog in the request's context, to read it afterwards.
 func reportResults(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-	log := &resultLog{}
-	resp := next(context.WithValue(ctx, resultLogKey{}, log))
+	log, ok := ctx.Value(resultLogKey{}).(*resultLog)
+	if !ok {
+		log = &resultLog{}
+		ctx = context.WithValue(ctx, resultLogKey{}, log)
+	}
+	resp := next(ctx)
 	if resp == nil {
 		return nil
 	}
 
 	log.mu.Lock()
 	results := log.results
+	if len(resp.Errors) > 0 {
+		log.volatile = true
+	}
 	log.mu.Unlock()
 	if len(results) == 0 {
 		return resp
@@ -57,8 +95,9 @@ func reportResults(ctx context.Context, next graphql.ResponseHandler) *graphql.R
 	return resp
 }
 
-// recordResult notes the cache state of the result of the field that ctx belongs to.
-func recordResult(ctx context.Context, meta source.Meta) {
+// recordResult notes the cache state of the result of the field that ctx belongs to, a
+// content field of the named instance.
+func recordResult(ctx context.Context, instance string, meta source.Meta) {
 	log, ok := ctx.Value(resultLogKey{}).(*resultLog)
 	if !ok {
 		return
@@ -73,6 +112,7 @@ func recordResult(ctx context.Context, meta source.Meta) {
 	log.mu.Lock()
 	defer log.mu.Unlock()
 	log.results = append(log.results, entry)
+	log.uses = append(log.uses, resultUse{instance: instance, meta: meta})
 }
 
 // formatTime returns t in RFC 3339 UTC with whole seconds, or nil for the zero time.
