@@ -156,4 +156,3 @@ func TestMemoOffWithoutChecker(t *testing.T) {
 		t.Errorf("media calls = %d, want 2", n)
 	}
 }
-
