@@ -55,6 +55,20 @@ func (c *instanceCache) put(name string, e cachedInstance) {
 	c.entries[name] = e
 }
 
+// changed reports whether a kept entry of the instance with inst's id, under any name,
+// differs from inst. A rename shows under the new name, and an id that the store reused for
+// a new instance shows too.
+func (c *instanceCache) changed(inst *store.Instance) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.instance.ID == inst.ID && !sameInstance(&e.instance, inst) {
+			return true
+		}
+	}
+	return false
+}
+
 // drop removes name and every name that refers to the instance with the given id.
 func (c *instanceCache) drop(instanceID int64, name string) {
 	c.mu.Lock()
@@ -85,8 +99,8 @@ func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, e
 		}
 		return nil, err
 	}
-	if known && !sameInstance(&prev.instance, inst) {
-		s.instanceChanged(prev.instance.ID)
+	if s.instances.changed(inst) {
+		s.instanceChanged(inst.ID)
 	}
 	s.instances.put(name, cachedInstance{instance: *inst, readAt: now})
 	return inst, nil
@@ -122,7 +136,7 @@ func (s *Service) readInstance(ctx context.Context, name string) (*store.Instanc
 // sameInstance reports whether two reads of an instance show the same settings.
 func sameInstance(a, b *store.Instance) bool {
 	return a.ID == b.ID && a.Name == b.Name && a.AccountID == b.AccountID && a.PageID == b.PageID &&
-		a.CacheSeconds == b.CacheSeconds && a.UpdatedAt.Equal(b.UpdatedAt)
+		a.CacheSeconds == b.CacheSeconds && a.CreatedAt.Equal(b.CreatedAt) && a.UpdatedAt.Equal(b.UpdatedAt)
 }
 
 // Instances returns every configured instance, read from the store.

@@ -119,3 +119,29 @@ func TestInstanceChangedElsewhereDropsResults(t *testing.T) {
 		t.Errorf("result after the instance changed marked cached: %+v", res.Meta)
 	}
 }
+
+func TestInstanceRenamedElsewhereDropsResults(t *testing.T) {
+	g := newFakeGraph(t)
+	g.setPages(tokenA, page(false, itemsFrom(0, 3)...))
+	h := newHarness(t, g.srv.URL)
+	inst := h.addInstagramInstance(t, "A", userA, tokenA, 3600)
+	if _, err := h.service.Media(t.Context(), "A", MediaSettings{}); err != nil {
+		t.Fatal(err)
+	}
+	renamed := *inst
+	renamed.Name = "B"
+	if err := h.store.UpdateInstance(t.Context(), &renamed); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := h.service.Media(t.Context(), "B", MediaSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.requests()); n != 2 {
+		t.Errorf("upstream calls = %d, want 2", n)
+	}
+	if res.Meta.Cached {
+		t.Errorf("result under the new name marked cached: %+v", res.Meta)
+	}
+}
