@@ -30,6 +30,9 @@ func TestCurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, false},
+		{"public URL changed", func(_ *testing.T, h *harness, _ *Meta) {
+			h.registry.base = "http://127.0.0.1:9999"
+		}, false},
 		{"instance changed elsewhere", func(t *testing.T, h *harness, _ *Meta) {
 			inst, err := h.service.Instance(t.Context(), "A")
 			if err != nil {
