@@ -9,8 +9,8 @@ import (
 // served again, unchanged and from the cache, to the same request now. That holds while the
 // instance and the media store's public URL are unchanged, the result was cached and not
 // stale, and the in-memory entry is the same one and still fresh for meta.MaxAge. Current
-// makes no Instagram call, and it reads the store only for the instance, at most once per
-// InstanceTTL. A true result counts as a cache hit, because the caller then serves the
+// makes no Instagram call, and it reads the store only for the instance, as Instance does.
+// A true result counts as a cache hit, because the caller then serves the
 // result without asking for it again.
 func (s *Service) Current(ctx context.Context, instance string, meta Meta) bool {
 	if !meta.Cached || meta.Stale || meta.Key == "" || meta.MaxAge <= 0 {
