@@ -131,7 +131,21 @@ func truncateRunes(s string, n int) string {
 // hashtagKey returns the case-folded NFC form of a tag, the key that makes "Travel" and
 // "TRAVEL" one tag. A Caser is not safe for concurrent use, so each call makes its own.
 func hashtagKey(tag string) string {
+	if isASCII(tag) {
+		// NFC leaves ASCII unchanged and Unicode case folding maps ASCII letters to their
+		// lower case, so the common case skips building a Caser for every tag.
+		return strings.ToLower(tag)
+	}
 	return norm.NFC.String(cases.Fold().String(norm.NFC.String(tag)))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // tagEnd returns the byte index where the run of tag runes starting at start ends, with

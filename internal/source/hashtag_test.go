@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/igsource/igsource/internal/apperr"
 )
@@ -180,4 +182,14 @@ func FuzzExtractHashtags(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestHashtagKeyASCIIMatchesFolding(t *testing.T) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		tag := "Tag" + string(rune(c)) + "X9_"
+		want := norm.NFC.String(cases.Fold().String(tag))
+		if got := hashtagKey(tag); got != want {
+			t.Errorf("hashtagKey(%q) = %q, want %q as Unicode case folding gives", tag, got, want)
+		}
+	}
 }
