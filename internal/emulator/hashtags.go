@@ -24,8 +24,7 @@ type hashtag struct {
 	ID     string
 	Name   string
 	top    []*mediaItem
-	recent []*mediaItem
-	ages   map[string]time.Duration // age of each recent media, kept relative to the clock
+	recent map[int64]*mediaItem // recent media by time window, generated on first read
 }
 
 // hashtagID returns the global id of a hashtag name: the same for every app and account, as
@@ -190,16 +189,13 @@ func parseOffset(req *graphRequest) (int, *graphError) {
 // hashtagMedia returns the hashtag's top or recent media, generating them on first use from
 // the hashtag id so that every emulator shows the same media for a hashtag.
 func (e *Emulator) hashtagMedia(h *hashtag, recent bool, now time.Time) []*mediaItem {
+	if recent {
+		return e.recentHashtagMedia(h, now)
+	}
 	if h.top == nil {
 		e.generateHashtagMedia(h)
 	}
-	if !recent {
-		return h.top
-	}
-	for _, m := range h.recent {
-		m.Created = now.Add(-h.ages[m.ID]).Truncate(time.Second)
-	}
-	return h.recent
+	return h.top
 }
 
 func (e *Emulator) generateHashtagMedia(h *hashtag) {
@@ -209,16 +205,9 @@ func (e *Emulator) generateHashtagMedia(h *hashtag) {
 	_, _ = seed.Write([]byte(h.ID))
 	d.rng = rand.New(rand.NewPCG(seed.Sum64(), uint64(e.opts.Seed)))
 	defer func() { d.rng = saved }()
-	h.ages = map[string]time.Duration{}
 	for range topMediaCount {
 		age := time.Duration(d.rng.Int64N(int64(2 * 365 * 24 * time.Hour)))
 		h.top = append(h.top, e.newHashtagMedia(h, d.anchor.Add(-age).Truncate(time.Second)))
-	}
-	for range recentMediaCount {
-		age := time.Minute + time.Duration(d.rng.Int64N(int64(recentMediaMaxAge-2*time.Minute)))
-		m := e.newHashtagMedia(h, d.anchor.Add(-age))
-		h.ages[m.ID] = age
-		h.recent = append(h.recent, m)
 	}
 }
 

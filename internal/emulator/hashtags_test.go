@@ -194,3 +194,48 @@ func TestHashtagLastPageWithoutPaging(t *testing.T) {
 		t.Errorf("last hashtag page has paging %v, want none", body["paging"])
 	}
 }
+
+func TestRecentMediaTimestampFixed(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	id := f.searchHashtag(t, "coffee")
+	read := func() map[string]string {
+		body := get(t, f.fb("/"+id+"/recent_media", "user_id", f.accounts.BusinessUserID,
+			"fields", "id,timestamp", "limit", "50")).okObject(t)
+		stamps := map[string]string{}
+		for _, item := range data(t, body) {
+			stamps[item["id"].(string)] = item["timestamp"].(string)
+		}
+		for next := body; next["paging"] != nil; {
+			link := next["paging"].(map[string]any)["next"].(string)
+			next = get(t, link).okObject(t)
+			for _, item := range data(t, next) {
+				stamps[item["id"].(string)] = item["timestamp"].(string)
+			}
+		}
+		return stamps
+	}
+	before := read()
+	f.clock.Advance(3 * time.Hour)
+	after := read()
+
+	shared := 0
+	for mediaID, stamp := range before {
+		later, ok := after[mediaID]
+		if !ok {
+			continue
+		}
+		shared++
+		if later != stamp {
+			t.Errorf("recent media %s timestamp = %s after 3 hours, want %s as before", mediaID, later, stamp)
+		}
+	}
+	if shared == 0 {
+		t.Error("no recent media in both reads 3 hours apart, want most of them")
+	}
+	if len(after) != 80 {
+		t.Errorf("recent media after 3 hours = %d, want 80", len(after))
+	}
+	if shared == len(before) {
+		t.Error("all recent media stayed after 3 hours, want the oldest to leave the 24-hour window")
+	}
+}
