@@ -80,5 +80,5 @@ func (c *complexityLimit) MutateOperationContext(ctx context.Context,
 		"query complexity %d exceeds the limit of %d: a media list costs its selected fields "+
 			"times its amount, so request fewer media or fields, or raise the server's "+
 			"--complexity-limit (IGSOURCE_COMPLEXITY_LIMIT)", cost, c.limit)
-	return &gqlerror.Error{Message: err.Message, Err: err}
+	return requestLimitError(err)
 }

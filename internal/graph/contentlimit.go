@@ -65,7 +65,7 @@ func (c *contentLimit) MutateOperationContext(ctx context.Context,
 			"hashtaggedMedia and user field can call Instagram, so each alias counts, and a "+
 			"field under instances counts once per instance: send fewer of them per request, "+
 			"or raise the server's --max-content-fields (IGSOURCE_MAX_CONTENT_FIELDS)", count, c.limit)
-	return &gqlerror.Error{Message: err.Message, Err: err}
+	return requestLimitError(err)
 }
 
 // countContentFields returns the number of content fields under instance fields and the

@@ -54,6 +54,16 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// requestLimitError returns the error of a request that igsource's own limits reject before
+// execution. Its code makes gqlgen respond with the status of its parse and validation
+// errors (422, or 400 when the client accepts application/graphql-response+json), and the
+// presenter replaces that code with the apperr code INVALID_INPUT.
+func requestLimitError(err *apperr.Error) *gqlerror.Error {
+	gqlErr := &gqlerror.Error{Message: err.Message, Err: err}
+	errcode.Set(gqlErr, errcode.ValidationFailed)
+	return gqlErr
+}
+
 // isRequestError reports whether err is one of gqlgen's errors about the request itself:
 // it could not be read, parsed or validated. Their messages describe the client's query and
 // are safe to show.

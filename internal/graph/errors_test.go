@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -360,4 +361,65 @@ func TestEndpointRejects(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestRequestLimitStatus(t *testing.T) {
+	const syntaxError = `{ instance(name: "Instagram") { media { id } }`
+	tests := []struct {
+		name  string
+		opts  graph.Options
+		query string
+	}{
+		{"content field limit", graph.Options{}, aliasedSingles(11)},
+		{"complexity limit", graph.Options{ComplexityLimit: 100},
+			`{ instance(name: "Instagram") { media(amount: 100) { id } } }`},
+	}
+	accepts := []string{"", "application/graphql-response+json"}
+	for _, tt := range tests {
+		for _, accept := range accepts {
+			t.Run(tt.name+" accept "+accept, func(t *testing.T) {
+				fake := newFake()
+				srv := newServer(t, fake, tt.opts)
+
+				want, _ := postStatus(t, srv, syntaxError, accept)
+				got, body := postStatus(t, srv, tt.query, accept)
+
+				if got != want {
+					t.Errorf("status = %d, want %d as for a syntax error", got, want)
+				}
+				if accept == "" && got != http.StatusUnprocessableEntity {
+					t.Errorf("status = %d, want %d", got, http.StatusUnprocessableEntity)
+				}
+				if diff := cmp.Diff([]string{"INVALID_INPUT"}, errorCodes(body.Errors)); diff != "" {
+					t.Errorf("codes mismatch (-want +got):\n%s", diff)
+				}
+				if len(fake.mediaCalls)+len(fake.singleCalls) != 0 {
+					t.Errorf("source called %d times, want 0", len(fake.mediaCalls)+len(fake.singleCalls))
+				}
+			})
+		}
+	}
+}
+
+// postStatus posts query with the Accept header, unless it is empty, and returns the status
+// and the decoded response.
+func postStatus(t *testing.T, srv *server, query, accept string) (int, response) {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query})
+	if err != nil {
+		t.Fatalf("encode request: %v", err)
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	rec := httptest.NewRecorder()
+	srv.handler.ServeHTTP(rec, req)
+
+	var resp response
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		t.Fatalf("decode response %q: %v", rec.Body.String(), err)
+	}
+	return rec.Code, resp
 }
