@@ -155,12 +155,23 @@ func optionalTime(s string) (*time.Time, error) {
 }
 
 // queryError adds the error code of the content APIs to a query's error. Invalid input and
-// unknown names exit with the usage status.
+// unknown names exit with the usage status and print the apperr message alone, because it
+// names the value and the fix, and its cause, such as the store's "not found", repeats it.
 func queryError(err error) error {
 	code := apperr.CodeOf(err)
-	err = fmt.Errorf("query failed with %s: %w", code, err)
 	if code == apperr.Invalid || code == apperr.NotFound {
-		return &usageError{err}
+		text := fmt.Sprintf("query failed with %s: %s", code, apperr.MessageOf(err))
+		return &usageError{&messageError{text: text, err: err}}
 	}
-	return err
+	return fmt.Errorf("query failed with %s: %w", code, err)
 }
+
+// messageError is an error that prints text in place of err's chain, which errors.Is and
+// errors.As still reach.
+type messageError struct {
+	text string
+	err  error
+}
+
+func (e *messageError) Error() string { return e.text }
+func (e *messageError) Unwrap() error { return e.err }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // queryFixture is a data folder with the emulator's creator account imported as instance
@@ -172,5 +174,20 @@ func TestQueryErrors(t *testing.T) {
 				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.want)
 			}
 		})
+	}
+}
+
+func TestQueryUnknownInstanceMessage(t *testing.T) {
+	t.Parallel()
+	f := newQueryFixture(t)
+	status, _, stderr := runCLI(t, "", "query", "media", "--instance", "nosuch",
+		"--data", f.dir, "--emulator-url", f.emulatorURL)
+	if status != exitUsage {
+		t.Errorf("status = %d, want %d", status, exitUsage)
+	}
+	want := "igsource: query failed with NOT_FOUND: instance \"nosuch\" not found: " +
+		"list the instances with `igsource instances list`\n"
+	if diff := cmp.Diff(want, stderr); diff != "" {
+		t.Errorf("stderr mismatch (-want +got):\n%s", diff)
 	}
 }
