@@ -109,8 +109,14 @@ func describeRune(r rune) string {
 	switch {
 	case unicode.IsSpace(r):
 		return "a space"
+	case unicode.IsControl(r):
+		return "a control character"
 	case unicode.Is(unicode.Cf, r):
 		return "an invisible format character"
+	case unicode.Is(unicode.Co, r):
+		return "a private-use character"
+	case unicode.IsNumber(r):
+		return "a number character that is not a decimal digit"
 	case r == utf8.RuneError:
 		return "a byte that is not UTF-8"
 	}

@@ -131,6 +131,24 @@ func TestNormalizeHashtagMessages(t *testing.T) {
 		{"emoji", "#pizza🍕",
 			`invalid hashtag "#pizza🍕": it contains punctuation, a symbol or an emoji (U+1F355); ` +
 				"use one word of letters, digits and underscores"},
+		{"NUL", "x\x00y",
+			`invalid hashtag "x\x00y": it contains a control character (U+0000); ` +
+				"use one word of letters, digits and underscores"},
+		{"escape", "x\x1by",
+			`invalid hashtag "x\x1by": it contains a control character (U+001B); ` +
+				"use one word of letters, digits and underscores"},
+		{"DEL", "x\x7fy",
+			`invalid hashtag "x\x7fy": it contains a control character (U+007F); ` +
+				"use one word of letters, digits and underscores"},
+		{"C1 control", "x\u0080y",
+			`invalid hashtag "x\u0080y": it contains a control character (U+0080); ` +
+				"use one word of letters, digits and underscores"},
+		{"superscript digit", "x²",
+			`invalid hashtag "x²": it contains a number character that is not a decimal digit (U+00B2); ` +
+				"use one word of letters, digits and underscores"},
+		{"private use", "x\ue000",
+			`invalid hashtag "x\ue000": it contains a private-use character (U+E000); ` +
+				"use one word of letters, digits and underscores"},
 		{"too long", "#" + strings.Repeat("a", 5000),
 			`invalid hashtag starting "aaaaaaaaaaaaaaaaaaaa": it has 5000 characters, more than ` +
 				"the limit of 100, so use a shorter tag"},
