@@ -436,7 +436,8 @@ func TestEmulatorHashtagBudget(t *testing.T) {
 		t.Fatalf("31st tag code = %s, want %s (error %v)", code, apperr.HashtagBudget, err)
 	}
 	msg := apperr.MessageOf(err)
-	for _, want := range []string{"#tagaa", "#tagbd", testNow.AddDate(0, 0, 7).Format("2006-01-02T15:04:05Z")} {
+	for _, want := range []string{"#tagaa", "#tagbd", testNow.AddDate(0, 0, 7).Format("2006-01-02T15:04:05Z"),
+		"@" + e.emu.Accounts().BusinessUsername + " (account "} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("budget message %q does not contain %q", msg, want)
 		}

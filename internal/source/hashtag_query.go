@@ -199,6 +199,16 @@ func budgetError(acct *store.Account, searches []store.HashtagSearch) error {
 	}
 	frees := oldest.Add(store.HashtagSearchWindow).UTC().Format(time.RFC3339)
 	return apperr.New(apperr.HashtagBudget,
-		"hashtag budget used up: account %d searched %d hashtags in the last 7 days, Meta's limit (%s); the next slot frees at %s, until then query one of these tags",
-		acct.ID, len(names), strings.Join(names, ", "), frees)
+		"hashtag budget used up: %s searched %d hashtags in the last 7 days, which is Meta's limit. "+
+			"The next slot frees at %s. Until then, query one of these tags: %s",
+		accountName(acct), len(names), frees, strings.Join(names, ", "))
+}
+
+// accountName names an account for messages by its Instagram username and its igsource id,
+// or by the id alone when the username is unknown.
+func accountName(acct *store.Account) string {
+	if acct.Username == "" {
+		return fmt.Sprintf("account %d", acct.ID)
+	}
+	return fmt.Sprintf("@%s (account %d)", acct.Username, acct.ID)
 }
