@@ -87,10 +87,11 @@
 //
 //	Hashtag edges need user_id, return at most 50 per page, have no username, the same after
 //	cursor on every page and no before; albums there have no media_url; recent_media covers
-//	24 hours unordered; 30 unique hashtags per account per rolling 7 days, repeats free;
-//	hashtag ids are global.
+//	24 hours unordered, and each post keeps its timestamp as the clock advances; 30 unique
+//	hashtags per account per rolling 7 days, repeats free; hashtag ids are global.
 //	    emulator  TestHashtagEdgePaging, TestHashtagLimitCapped, TestHashtagMediaFields,
-//	              TestRecentMediaWithin24Hours, TestHashtagBudget, TestHashtagSearchStableIDs
+//	              TestRecentMediaWithin24Hours, TestRecentMediaTimestampFixed,
+//	              TestHashtagBudget, TestHashtagSearchStableIDs
 //	    client    TestHashtagMediaConstantCursor, TestEmulatorHashtagConstantCursor,
 //	              TestHashtagFieldsOmitUsername, TestHashtagRejectsBadInput,
 //	              source.TestEmulatorHashtagOneSearch, source.TestEmulatorHashtagBudget
