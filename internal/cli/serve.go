@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/igsource/igsource/internal/accounts"
+	"github.com/igsource/igsource/internal/admin"
 	"github.com/igsource/igsource/internal/config"
 	"github.com/igsource/igsource/internal/server"
 )
@@ -85,7 +86,10 @@ func newApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (_ *ap
 		Logger:   logger,
 		Registry: registry,
 	})
-	accounts.NewHandler(a.accounts, cfg.AdminPassword).Register(a.server)
+	accountsHandler := accounts.NewHandler(a.accounts, cfg.AdminPassword)
+	accountsHandler.Register(a.server)
+	admin.New(admin.Deps{Store: a.backend.store, Source: a.backend.source,
+		RequireAdmin: accountsHandler.RequireAdmin, Logger: logger}).Register(a.server)
 	return a, nil
 }
 
