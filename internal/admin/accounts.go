@@ -16,13 +16,13 @@ func (h *Handler) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	raw := r.PathValue("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		writeError(w, apperr.New(apperr.Invalid, "invalid account id %q: give the positive number that "+
+		h.fail(w, r, apperr.New(apperr.Invalid, "invalid account id %q: give the positive number that "+
 			"GET /admin/api/accounts shows", raw))
 		return
 	}
 	force, err := parseForce(r)
 	if err != nil {
-		writeError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	users, err := h.instancesOf(r, id)

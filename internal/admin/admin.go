@@ -79,7 +79,9 @@ func New(deps Deps) *Handler {
 	}
 	h := &Handler{store: deps.Store, source: deps.Source, require: deps.RequireAdmin,
 		origins: http.NewCrossOriginProtection(), log: logger}
-	h.origins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	h.origins.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.log.WarnContext(r.Context(), "Cross-site admin request rejected", "method", r.Method,
+			"path", r.URL.Path, "origin", r.Header.Get("Origin"), "sec_fetch_site", r.Header.Get("Sec-Fetch-Site"))
 		writeError(w, apperr.New(apperr.Invalid, "cross-site request rejected: send it from the admin page"))
 	}))
 	return h

@@ -130,6 +130,7 @@ type request struct {
 // response is a decoded admin API response.
 type response struct {
 	status int
+	header http.Header
 	body   []byte
 }
 
@@ -167,7 +168,7 @@ func (e *env) do(t *testing.T, req request) response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return response{status: resp.StatusCode, body: data}
+	return response{status: resp.StatusCode, header: resp.Header, body: data}
 }
 
 // instanceJSON mirrors the admin API's instance object.

@@ -60,11 +60,11 @@ func (h *Handler) listInstances(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) createInstance(w http.ResponseWriter, r *http.Request) {
 	var req instanceRequest
 	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	if req.Account == nil {
-		writeError(w, apperr.New(apperr.Invalid, "missing field \"account\": give the id or username of a connected account"))
+		h.fail(w, r, apperr.New(apperr.Invalid, "missing field \"account\": give the id or username of a connected account"))
 		return
 	}
 	in := &store.Instance{}
@@ -89,7 +89,7 @@ func (h *Handler) createInstance(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) updateInstance(w http.ResponseWriter, r *http.Request) {
 	var req instanceRequest
 	if err := decodeJSON(w, r, &req); err != nil {
-		writeError(w, err)
+		h.fail(w, r, err)
 		return
 	}
 	current, err := h.instanceByPath(r)

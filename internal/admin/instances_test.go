@@ -3,12 +3,14 @@ package admin_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/igsource/igsource/internal/apperr"
+	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/store"
 )
 
@@ -95,6 +97,10 @@ func TestCreateInstance(t *testing.T) {
 			if stored.ID != got.ID {
 				t.Errorf("stored id = %d, response id = %d", stored.ID, got.ID)
 			}
+			wantLocation := "/admin/api/instances/" + url.PathEscape(tt.want.Name)
+			if got := resp.header.Get("Location"); got != wantLocation {
+				t.Errorf("Location = %q, want %q", got, wantLocation)
+			}
 		})
 	}
 }
@@ -103,6 +109,13 @@ var cmpIgnoreID = cmp.Transformer("ignoreID", func(in instanceJSON) instanceJSON
 
 func TestCreateInstanceErrors(t *testing.T) {
 	e := newEnv(t)
+	// A Facebook Login account whose only Page has no linked Instagram account, under the
+	// username of the Instagram Login account.
+	unlinked := &store.Account{Kind: instagram.KindFacebook, AppScopedID: "9001", Username: e.creator.Username,
+		Token: "token-unlinked", Pages: []store.Page{{ID: e.unlinked.ID, Name: e.unlinked.Name}}}
+	if err := e.store.CreateAccount(t.Context(), unlinked); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		body    string
@@ -121,6 +134,10 @@ func TestCreateInstanceErrors(t *testing.T) {
 			status: 400, code: "INVALID_INPUT", message: "has no linked Instagram professional account"},
 		{name: "page of another account", body: fmt.Sprintf(`{"name":"y","account":%d,"page":"42"}`, e.business.ID),
 			status: 400, code: "INVALID_INPUT", message: `invalid field "page" "42": not a Page of @` + e.business.Username},
+		{name: "facebook without linked page", body: fmt.Sprintf(`{"name":"y","account":%d}`, unlinked.ID),
+			status: 400, code: "INVALID_INPUT", message: `missing field "page"`},
+		{name: "ambiguous username", body: `{"name":"y","account":"` + e.creator.Username + `"}`,
+			status: 400, code: "INVALID_INPUT", message: "matches more than one account"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
