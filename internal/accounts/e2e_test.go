@@ -21,6 +21,7 @@ import (
 	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/secrets"
 	"github.com/igsource/igsource/internal/store"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 // stack is igsource's accounts layer wired to the emulator over loopback HTTP, with a real
@@ -34,13 +35,13 @@ type stack struct {
 	dbPath  string
 	client  *instagram.Client
 	svc     *accounts.Service
-	logs    *syncBuffer
+	logs    *testutil.SyncBuffer
 	browser *http.Client
 }
 
 func newStack(t *testing.T) *stack {
 	t.Helper()
-	s := &stack{clock: clock.NewFake(date("2025-06-01T12:00:00Z")), logs: &syncBuffer{}}
+	s := &stack{clock: clock.NewFake(date("2025-06-01T12:00:00Z")), logs: &testutil.SyncBuffer{}}
 	logger := slog.New(slog.NewJSONHandler(s.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	s.emu = emulator.New(emulator.Options{Clock: s.clock, Logger: logger})
 	s.emuSrv = httptest.NewServer(s.emu.Handler())

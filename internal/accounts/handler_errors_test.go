@@ -9,15 +9,16 @@ import (
 	"testing"
 
 	"github.com/igsource/igsource/internal/accounts"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 // newLoggedHandlerServer serves the admin routes of a service with one refreshable account
 // (id 1) and returns the server with the service's log output.
-func newLoggedHandlerServer(t *testing.T) (*httptest.Server, *syncBuffer) {
+func newLoggedHandlerServer(t *testing.T) (*httptest.Server, *testutil.SyncBuffer) {
 	t.Helper()
 	env := newRefresherEnv(t, date("2024-02-25T00:00:00Z"),
 		igAccount(1, "IGAA-1", date("2024-01-01T00:00:00Z"), date("2024-03-01T00:00:00Z")))
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	svc, err := accounts.New(accounts.Options{Store: env.store, Meta: env.meta, Clock: env.clock,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {

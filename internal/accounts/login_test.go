@@ -14,17 +14,18 @@ import (
 
 	"github.com/igsource/igsource/internal/accounts"
 	"github.com/igsource/igsource/internal/clock"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 type loginEnv struct {
 	handler *accounts.Handler
 	clock   *clock.Fake
-	logs    *syncBuffer
+	logs    *testutil.SyncBuffer
 }
 
 func newLoginEnv(t *testing.T) *loginEnv {
 	t.Helper()
-	env := &loginEnv{clock: clock.NewFake(date("2024-01-01T00:00:00Z")), logs: &syncBuffer{}}
+	env := &loginEnv{clock: clock.NewFake(date("2024-01-01T00:00:00Z")), logs: &testutil.SyncBuffer{}}
 	svc, err := accounts.New(accounts.Options{Store: newMemStore(), Meta: newScriptedMeta(), Clock: env.clock,
 		Logger: slog.New(slog.NewTextHandler(env.logs, nil))})
 	if err != nil {

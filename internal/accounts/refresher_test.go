@@ -1,13 +1,11 @@
 package accounts_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/igsource/igsource/internal/clock"
 	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/store"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 func date(s string) time.Time {
@@ -29,36 +28,18 @@ func date(s string) time.Time {
 	return t
 }
 
-// syncBuffer is a log sink that the race detector accepts.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type refresherEnv struct {
 	clock *clock.Fake
 	store *memStore
 	meta  *fakeMeta
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 	reg   *prometheus.Registry
 	r     *accounts.Refresher
 }
 
 func newRefresherEnv(t *testing.T, now time.Time, list ...store.Account) *refresherEnv {
 	t.Helper()
-	env := &refresherEnv{clock: clock.NewFake(now), store: newMemStore(list...), logs: &syncBuffer{},
+	env := &refresherEnv{clock: clock.NewFake(now), store: newMemStore(list...), logs: &testutil.SyncBuffer{},
 		reg: prometheus.NewRegistry()}
 	env.meta = newFakeMeta(env.clock)
 	for _, a := range list {

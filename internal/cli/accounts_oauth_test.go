@@ -13,6 +13,7 @@ import (
 
 	"github.com/igsource/igsource/internal/emulator"
 	"github.com/igsource/igsource/internal/instagram"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 const connectRedirect = "https://igsource.example/admin/oauth/callback"
@@ -67,7 +68,7 @@ func TestAccountsConnectPastedAddress(t *testing.T) {
 			emu.SetBaseURL(srv.URL)
 			dir := t.TempDir()
 			stdinReader, stdinWriter := io.Pipe()
-			stdout, stderr := &syncBuffer{}, &syncBuffer{}
+			stdout, stderr := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 			done := make(chan int, 1)
 			args := append([]string{"accounts", "connect", "--kind", kind}, oauthEmulatorFlags(emu, dir)...)
 			go func() {

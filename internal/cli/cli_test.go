@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 // parse parses args into a fresh command tree without running the command.
@@ -27,7 +29,7 @@ func parse(t *testing.T, args ...string) (*root, error) {
 // the command returned.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	status := run(t.Context(), args, &streams{stdin: strings.NewReader(stdin), stdout: &stdout, stderr: &stderr})
 	return status, stdout.String(), stderr.String()
 }

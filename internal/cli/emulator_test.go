@@ -1,42 +1,24 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/igsource/igsource/internal/testutil"
 )
-
-// syncBuffer is a bytes.Buffer that a running command and the test may use at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // startCommand runs args in the background until the test ends, and waits until its standard
 // output or standard error contains ready. It returns the output and a function that stops the command and
 // returns its exit status.
-func startCommand(t *testing.T, ready string, args ...string) (*syncBuffer, *syncBuffer, func() int) {
+func startCommand(t *testing.T, ready string, args ...string) (*testutil.SyncBuffer, *testutil.SyncBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &testutil.SyncBuffer{}, &testutil.SyncBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, args, &streams{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr})

@@ -25,6 +25,7 @@ import (
 	"github.com/igsource/igsource/internal/clock"
 	"github.com/igsource/igsource/internal/secrets"
 	"github.com/igsource/igsource/internal/store"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 // testStart is the fake clock's start; links expire relative to it.
@@ -168,37 +169,19 @@ func (f *fakeResolver) callCount() int {
 	return f.calls
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type testEnv struct {
 	store *Store
 	index Index
 	dir   string
 	clock *clock.Fake
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 }
 
 // newTestEnv returns a Store over a fresh folder that may fetch from cdn, if not nil, and
 // shares its clock. change, if not nil, edits the Config first.
 func newTestEnv(t *testing.T, index Index, cdn *testCDN, change func(*Config)) *testEnv {
 	t.Helper()
-	env := &testEnv{index: index, dir: t.TempDir(), clock: clock.NewFake(testStart), logs: &syncBuffer{}}
+	env := &testEnv{index: index, dir: t.TempDir(), clock: clock.NewFake(testStart), logs: &testutil.SyncBuffer{}}
 	var allowed []string
 	if cdn != nil {
 		env.clock = cdn.clock

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"github.com/igsource/igsource/internal/server"
 	"github.com/igsource/igsource/internal/source"
 	"github.com/igsource/igsource/internal/store"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 // The real types must satisfy the interfaces that the server consumes.
@@ -74,34 +74,16 @@ func (p *fakePinger) set(err error) {
 	p.err = err
 }
 
-// syncBuffer is a log destination that handlers on several goroutines may write to.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // fixture is a server under test with its log and dependencies.
 type fixture struct {
 	srv    *server.Server
-	log    *syncBuffer
+	log    *testutil.SyncBuffer
 	pinger *fakePinger
 }
 
 // newFixture returns a server over fakeSource whose media route replies "media file".
 func newFixture(cfg server.Config) *fixture {
-	log := &syncBuffer{}
+	log := &testutil.SyncBuffer{}
 	pinger := &fakePinger{}
 	media := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = io.WriteString(w, "media file")

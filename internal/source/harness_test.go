@@ -19,6 +19,7 @@ import (
 	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/secrets"
 	"github.com/igsource/igsource/internal/store"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 // testNow is the fake clock's start.
@@ -31,25 +32,7 @@ type harness struct {
 	clock    *clock.Fake
 	registry *testRegistry
 	service  *Service
-	logs     *syncBuffer
-}
-
-// syncBuffer is a log sink that the race detector accepts.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	logs     *testutil.SyncBuffer
 }
 
 func newHarness(t *testing.T, baseURL string) *harness {
@@ -68,7 +51,7 @@ func newHarnessWithClock(t *testing.T, baseURL string, clk *clock.Fake) *harness
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	client, err := instagram.New(instagram.Config{
 		InstagramBaseURL:  baseURL + "/graph.instagram.com",

@@ -12,6 +12,7 @@ import (
 	"github.com/igsource/igsource/internal/emulator"
 	"github.com/igsource/igsource/internal/instagram"
 	"github.com/igsource/igsource/internal/store"
+	"github.com/igsource/igsource/internal/testutil"
 )
 
 func TestEmulatorRateLimitBlocksCalls(t *testing.T) {
@@ -122,7 +123,7 @@ func TestThrottleBackoff(t *testing.T) {
 }
 
 func TestThrottleFailureDuringBlock(t *testing.T) {
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	th := newThrottle()
 	logger := slog.New(slog.NewTextHandler(&logs, nil))
 	err := &instagram.Error{Code: 4, Kind: instagram.RateLimited, RetryAfter: time.Minute}
