@@ -17,7 +17,7 @@ const (
 	maxMemoBytes   = 32 << 20
 )
 
-// resultChecker reports whether a cached result still stands; *source.Service implements it.
+// resultChecker reports whether a cached result is still current; *source.Service implements it.
 // The response memo is off for a Queries without it.
 type resultChecker interface {
 	Current(ctx context.Context, instance string, meta source.Meta) bool
@@ -39,7 +39,7 @@ type memoEntry struct {
 // responseMemo contains the bodies of responses whose every content result came fresh from
 // the cache, by request. gqlgen runs a resolver and marshals a value for every field of
 // every media, which costs about 50 times the CPU of writing the bytes, so a warm request
-// checks with the source layer that each result still stands and writes the bytes instead.
+// checks with the source layer that each result is still current and writes the bytes instead.
 type responseMemo struct {
 	checker resultChecker
 	mu      sync.Mutex
@@ -64,7 +64,7 @@ func memoKey(r *http.Request, body []byte) string {
 	return "POST\x00" + r.Header.Get("Accept") + "\x00" + string(body)
 }
 
-// serve writes the memo's body for key while every result it was built from still stands,
+// serve writes the memo's body for key while every result it was built from is still current,
 // and otherwise runs next and keeps its response when it qualifies.
 func (m *responseMemo) serve(w http.ResponseWriter, r *http.Request, key string, next http.Handler) {
 	if e := m.get(key); e != nil && m.current(r.Context(), e) {

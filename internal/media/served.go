@@ -72,7 +72,7 @@ func (c *servedRows) put(row *store.MediaFile, generation uint64, now time.Time)
 	c.rows[row.Ref] = servedRow{row: *row, readAt: now}
 }
 
-// drop forgets ref's row.
+// drop removes ref's row.
 func (c *servedRows) drop(ref string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -80,7 +80,7 @@ func (c *servedRows) drop(ref string) {
 	delete(c.rows, ref)
 }
 
-// dropAll forgets every row.
+// dropAll removes every row.
 func (c *servedRows) dropAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -67,7 +67,7 @@ func (t *throttle) record(accountID int64, cause error, now time.Time, logger *s
 	return b.until
 }
 
-// succeeded forgets an account's throttling history once its block has ended, so that the
+// succeeded clears an account's throttling history once its block has ended, so that the
 // next throttling starts from Meta's estimate again.
 func (t *throttle) succeeded(accountID int64, now time.Time) {
 	t.mu.Lock()
