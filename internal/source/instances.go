@@ -99,6 +99,10 @@ func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, e
 		}
 		return nil, err
 	}
+	if known && prev.instance.ID != inst.ID {
+		// The name now refers to another instance, so the one it named was renamed or deleted.
+		s.instanceChanged(prev.instance.ID)
+	}
 	if s.instances.changed(inst) {
 		s.instanceChanged(inst.ID)
 	}

@@ -145,3 +145,42 @@ func TestInstanceRenamedElsewhereDropsResults(t *testing.T) {
 		t.Errorf("result under the new name marked cached: %+v", res.Meta)
 	}
 }
+
+// Another process renames instance A to B, points it at another account and creates a new
+// instance A. A read of A then returns the new instance, and the results kept for the old A,
+// which are the old account's media, must not serve B.
+func TestInstanceNameReusedElsewhereDropsResults(t *testing.T) {
+	g := newFakeGraph(t)
+	g.setPages(tokenA, page(false, itemsFrom(0, 3)...))
+	g.setPages(tokenB, page(false, itemsFrom(10, 3)...))
+	h := newHarness(t, g.srv.URL)
+	old := h.addInstagramInstance(t, "A", userA, tokenA, 3600)
+	if _, err := h.service.Media(t.Context(), "A", MediaSettings{}); err != nil {
+		t.Fatal(err)
+	}
+	renamed := *old
+	renamed.Name = "B"
+	if err := h.store.UpdateInstance(t.Context(), &renamed); err != nil {
+		t.Fatal(err)
+	}
+	created := h.addInstagramInstance(t, "A", userB, tokenB, 3600)
+	renamed.AccountID = created.AccountID
+	if err := h.store.UpdateInstance(t.Context(), &renamed); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(InstanceTTL)
+	if _, err := h.service.Instance(t.Context(), "A"); err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := h.service.Media(t.Context(), "B", MediaSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(g.requests()); n != 2 {
+		t.Errorf("upstream calls = %d, want 2", n)
+	}
+	if res.Meta.Cached {
+		t.Errorf("result of the renamed instance marked cached: %+v", res.Meta)
+	}
+}
