@@ -73,7 +73,12 @@ func (r *instanceResolver) User(ctx context.Context, obj *store.Instance, cache 
 }
 
 func (r *queryResolver) Instance(ctx context.Context, name string) (*store.Instance, error) {
-	return r.queries.Instance(ctx, name)
+	inst, err := r.queries.Instance(ctx, name)
+	if err != nil || inst == nil {
+		return inst, err
+	}
+	recordInstance(ctx, inst.Name)
+	return inst, nil
 }
 
 func (r *queryResolver) Instances(ctx context.Context) ([]store.Instance, error) {

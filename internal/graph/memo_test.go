@@ -16,6 +16,7 @@ import (
 	"github.com/igsource/igsource/internal/apperr"
 	"github.com/igsource/igsource/internal/graph"
 	"github.com/igsource/igsource/internal/source"
+	"github.com/igsource/igsource/internal/store"
 )
 
 // checkingQueries adds to fakeQueries the check of cached results that turns the response
@@ -154,5 +155,27 @@ func TestMemoOffWithoutChecker(t *testing.T) {
 
 	if n := len(fake.mediaCalls); n != 2 {
 		t.Errorf("media calls = %d, want 2", n)
+	}
+}
+
+// An instance with no content field is covered by no result that Current checks, so a
+// change to it must not leave the memo serving its old fields.
+func TestMemoBypassedForInstanceWithoutContent(t *testing.T) {
+	fake := newFake()
+	fake.media.Meta = cachedMeta
+	fake.instances = append(fake.instances, store.Instance{ID: 8, Name: "Other", AccountID: 2, CacheSeconds: 600})
+	h := graph.NewHandler(&checkingQueries{fakeQueries: fake, current: true}, graph.Options{})
+	query := `{"query":"{ a: instance(name: \"Instagram\") { media { id } } ` +
+		`b: instance(name: \"Other\") { defaultCache } }"}`
+
+	post(t, h, query)
+	fake.instances[1].CacheSeconds = 1200
+	second := post(t, h, query)
+
+	if n := len(fake.mediaCalls); n != 2 {
+		t.Errorf("media calls = %d, want 2", n)
+	}
+	if !bytes.Contains(second, []byte(`"defaultCache":1200`)) {
+		t.Errorf("second response = %s, want defaultCache 1200", second)
 	}
 }

@@ -31,13 +31,19 @@ type resultLog struct {
 	results []resultMeta
 	uses    []resultUse
 
+	// instances names each instance that a query field resolved. Current checks an instance
+	// only through its content results, so an instance without one keeps the response out
+	// of the memo.
+	instances []string
+
 	// volatile is set when the response holds data that no cached result covers, such as
 	// the instances list, or an error.
 	volatile bool
 }
 
 // memoizable returns the results of the response when the response memo may keep it: it
-// has at least one content result, each one cached and not stale, and nothing volatile.
+// has at least one content result, each one cached and not stale, a content result of every
+// instance it resolved, and nothing volatile.
 func (l *resultLog) memoizable() ([]resultUse, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -49,7 +55,21 @@ func (l *resultLog) memoizable() ([]resultUse, bool) {
 			return nil, false
 		}
 	}
+	for _, name := range l.instances {
+		if !slices.ContainsFunc(l.uses, func(use resultUse) bool { return use.instance == name }) {
+			return nil, false
+		}
+	}
 	return l.uses, true
+}
+
+// recordInstance notes that a query field of ctx resolved the named instance.
+func recordInstance(ctx context.Context, name string) {
+	if log, ok := ctx.Value(resultLogKey{}).(*resultLog); ok {
+		log.mu.Lock()
+		log.instances = append(log.instances, name)
+		log.mu.Unlock()
+	}
 }
 
 // markVolatile keeps the response of ctx out of the response memo.
