@@ -22,6 +22,8 @@ type memStore struct {
 	updates  int
 	// consumeErr, when set, is returned by ConsumeOAuthState as a failing database would.
 	consumeErr error
+	// statusErr, when set, is returned by SetAccountStatus as a failing database would.
+	statusErr error
 }
 
 type oauthState struct {
@@ -93,6 +95,9 @@ func (s *memStore) UpdateAccountToken(_ context.Context, id int64, token string,
 func (s *memStore) SetAccountStatus(_ context.Context, id int64, status store.AccountStatus, message string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.statusErr != nil {
+		return s.statusErr
+	}
 	a, ok := s.accounts[id]
 	if !ok {
 		return fmt.Errorf("account %d: %w", id, store.ErrNotFound)

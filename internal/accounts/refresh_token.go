@@ -22,8 +22,9 @@ func (r *Refresher) refreshInPass(ctx context.Context, a *store.Account, rep *Re
 	case err == nil:
 		rep.Refreshed = append(rep.Refreshed, a.ID)
 	case errors.Is(err, ErrTokenInvalid):
-		r.markRejected(ctx, a, err)
-		rep.NeedsReauth = append(rep.NeedsReauth, a.ID)
+		if r.markRejected(ctx, a, err) {
+			rep.NeedsReauth = append(rep.NeedsReauth, a.ID)
+		}
 	default:
 		r.log.Error("Token refresh failed, retrying next pass", "account_id", a.ID,
 			"username", a.Username, "error", err)
@@ -112,11 +113,12 @@ func (r *Refresher) markExpired(ctx context.Context, a *store.Account, rep *Repo
 	}
 }
 
-// markRejected marks an account whose token Meta rejected. Meta's message may carry a date
-// ("Session has expired on …"); it is logged as text, never parsed.
-func (r *Refresher) markRejected(ctx context.Context, a *store.Account, cause error) {
+// markRejected marks an account whose token Meta rejected, and reports whether it stored the
+// mark. Meta's message may carry a date ("Session has expired on …"), which is logged as text
+// and never parsed.
+func (r *Refresher) markRejected(ctx context.Context, a *store.Account, cause error) bool {
 	r.log.Warn("Meta rejected the access token", "account_id", a.ID, "error", cause)
-	r.setNeedsReauth(ctx, a, "Meta rejected the access token (revoked, expired or the password "+
+	return r.setNeedsReauth(ctx, a, "Meta rejected the access token (revoked, expired or the password "+
 		"changed). Connect the account again.")
 }
 

@@ -2,6 +2,7 @@ package accounts_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -442,5 +443,26 @@ func TestRefreshDueHoldsBackAtHighUsage(t *testing.T) {
 				t.Errorf("refresh calls = %d, want %d", got, wantCalls)
 			}
 		})
+	}
+}
+
+// A rejected token whose new status the store fails to save is not reported as marked, as
+// with an expired token, because the account stays active until a later pass marks it.
+func TestRefreshDueRejectedStatusNotStored(t *testing.T) {
+	rejected := fmt.Errorf("Error validating access token (code 190): %w", accounts.ErrTokenInvalid)
+	env := newRefresherEnv(t, date("2024-02-25T00:00:00Z"),
+		igAccount(1, "IGAA-1", date("2024-01-01T00:00:00Z"), date("2024-03-01T00:00:00Z")))
+	env.meta.revoke("IGAA-1", rejected)
+	env.store.statusErr = errors.New("database is locked")
+
+	rep, err := env.r.RefreshDue(t.Context())
+	if err != nil {
+		t.Fatalf("RefreshDue: %v", err)
+	}
+	if len(rep.NeedsReauth) != 0 {
+		t.Errorf("accounts reported as marked = %v, want none", rep.NeedsReauth)
+	}
+	if got := env.store.get(1).Status; got != store.StatusActive {
+		t.Errorf("status = %q, want %q", got, store.StatusActive)
 	}
 }
