@@ -69,11 +69,10 @@ func (c *instanceCache) changed(inst *store.Instance) bool {
 	return false
 }
 
-// drop removes name and every name that refers to the instance with the given id.
-func (c *instanceCache) drop(instanceID int64, name string) {
+// drop removes every name that refers to the instance with the given id.
+func (c *instanceCache) drop(instanceID int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.entries, name)
 	for k, e := range c.entries {
 		if e.instance.ID == instanceID {
 			delete(c.entries, k)
@@ -95,7 +94,6 @@ func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, e
 		if apperr.CodeOf(err) == apperr.NotFound && known {
 			// Another process deleted or renamed the instance.
 			s.instanceChanged(prev.instance.ID)
-			s.instances.drop(prev.instance.ID, name)
 		}
 		return nil, err
 	}
@@ -114,7 +112,7 @@ func (s *Service) Instance(ctx context.Context, name string) (*store.Instance, e
 // That process's store update has already deleted the instance's rows of the query cache, so
 // only the memory copies remain, and they were built for the old account or Page.
 func (s *Service) instanceChanged(instanceID int64) {
-	s.instances.drop(instanceID, "")
+	s.instances.drop(instanceID)
 	s.cache.deleteInstance(instanceID)
 	s.notFound.deleteInstance(instanceID)
 }
@@ -155,9 +153,7 @@ func (s *Service) Instances(ctx context.Context) ([]store.Instance, error) {
 // InvalidateInstance drops every cached result of an instance, in memory and in the store,
 // and the memory copy of the instance itself. Call it after changing or deleting the instance.
 func (s *Service) InvalidateInstance(ctx context.Context, instanceID int64) error {
-	s.instances.drop(instanceID, "")
-	s.cache.deleteInstance(instanceID)
-	s.notFound.deleteInstance(instanceID)
+	s.instanceChanged(instanceID)
 	if err := s.store.DeleteInstanceCache(ctx, instanceID); err != nil {
 		return apperr.Wrap(err, apperr.Internal, "clear the cache of instance %d", instanceID)
 	}
