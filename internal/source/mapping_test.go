@@ -24,6 +24,7 @@ type testRegistry struct {
 	base  string // the public URL; "" means http://127.0.0.1
 	calls int
 	regs  []media.Registration
+	err   error // returned by Register after it records the registrations
 }
 
 func (r *testRegistry) PublicURL() string {
@@ -38,7 +39,7 @@ func (r *testRegistry) Register(_ context.Context, regs []media.Registration) er
 	defer r.mu.Unlock()
 	r.calls++
 	r.regs = append(r.regs, regs...)
-	return nil
+	return r.err
 }
 
 func (r *testRegistry) URL(ref media.Ref, video bool) string {

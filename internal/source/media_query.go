@@ -130,7 +130,14 @@ func (s *Service) register(ctx context.Context, m *mapper) error {
 	if len(m.regs) == 0 {
 		return nil
 	}
-	if err := s.registry.Register(ctx, m.regs); err != nil {
+	err := s.registry.Register(ctx, m.regs)
+	if err != nil && apperr.CodeOf(err) == apperr.Invalid {
+		// The media store saved the valid links and skipped the others. The result is still
+		// served: only the skipped files answer 404, instead of the whole query failing.
+		s.logger.Warn("Media links skipped", "account_id", m.accountID, "error", err)
+		return nil
+	}
+	if err != nil {
 		return apperr.Wrap(err, apperr.Internal, "register %d media files of account %d", len(m.regs), m.accountID)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -486,5 +487,37 @@ func TestMediaRepeatedItemAcrossPages(t *testing.T) {
 	want := []string{"17890000000000000", "17890000000000001", "17890000000000002"}
 	if diff := cmp.Diff(want, ids(res.Media)); diff != "" {
 		t.Errorf("media ids (-want +got):\n%s", diff)
+	}
+}
+
+func TestMediaServedWhenLinksSkipped(t *testing.T) {
+	g := newFakeGraph(t)
+	g.setPages(tokenA, page(false, itemsFrom(0, 3)...))
+	h := newHarness(t, g.srv.URL)
+	h.addInstagramInstance(t, "A", userA, tokenA, 0)
+	h.registry.err = apperr.New(apperr.Invalid, "1 of 3 media registrations were skipped")
+
+	res, err := h.service.Media(t.Context(), "A", MediaSettings{})
+	if err != nil {
+		t.Fatalf("Media with a skipped link: %v, want the result", err)
+	}
+	if got := len(res.Media); got != 3 {
+		t.Errorf("media = %d, want 3", got)
+	}
+	if !strings.Contains(h.logs.String(), "Media links skipped") {
+		t.Errorf("log lacks the skipped links warning:\n%s", h.logs.String())
+	}
+}
+
+func TestMediaFailsWhenRegistryFails(t *testing.T) {
+	g := newFakeGraph(t)
+	g.setPages(tokenA, page(false, itemsFrom(0, 3)...))
+	h := newHarness(t, g.srv.URL)
+	h.addInstagramInstance(t, "A", userA, tokenA, 0)
+	h.registry.err = errors.New("database is locked")
+
+	_, err := h.service.Media(t.Context(), "A", MediaSettings{})
+	if got := apperr.CodeOf(err); got != apperr.Internal {
+		t.Errorf("code = %s, want INTERNAL (err %v)", got, err)
 	}
 }
