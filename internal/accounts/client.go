@@ -27,7 +27,7 @@ var (
 )
 
 // usageReportLifetime is the age after which a usage report no longer counts. Meta's platform
-// limits roll over one hour, so an older report tells little about the usage now.
+// limits roll over one hour, so an older report no longer reflects the current usage.
 const usageReportLifetime = time.Hour
 
 // UsagePercent implements UsageReporter from the usage headers the client has seen.

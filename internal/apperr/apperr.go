@@ -1,5 +1,5 @@
 // Package apperr defines the one error type whose code and message igsource shows to its users.
-// Every layer wraps lower errors in an *Error where the user can act on them; the HTTP and
+// Every layer wraps lower errors in an *Error where the user can act on them. The HTTP and
 // GraphQL layers map the code once to a status or an extensions.code.
 package apperr
 

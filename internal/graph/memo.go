@@ -38,8 +38,9 @@ type memoEntry struct {
 
 // responseMemo contains the bodies of responses whose every content result came fresh from
 // the cache, by request. gqlgen runs a resolver and marshals a value for every field of
-// every media, which costs about 50 times the CPU of writing the bytes, so a warm request
-// checks with the source layer that each result is still current and writes the bytes instead.
+// every media, which costs about 50 times the CPU of writing the bytes. A warm request
+// therefore checks with the source layer that each result is still current and writes the
+// bytes instead.
 type responseMemo struct {
 	checker resultChecker
 	mu      sync.Mutex

@@ -144,8 +144,8 @@ type MediaList struct {
 }
 
 // User is an IG User node. On graph.instagram.com, ID is the app-scoped id and UserID the
-// professional account id; graph.facebook.com has no user_id or account_type and its ID is
-// the professional account id.
+// professional account id. graph.facebook.com sends no user_id or account_type, and there ID
+// is the professional account id.
 type User struct {
 	ID                ID     `json:"id"`
 	UserID            ID     `json:"user_id,omitempty"`

@@ -133,7 +133,7 @@ func (s *Service) register(ctx context.Context, m *mapper) error {
 	err := s.registry.Register(ctx, m.regs)
 	if err != nil && apperr.CodeOf(err) == apperr.Invalid {
 		// The media store saved the valid links and skipped the others. The result is still
-		// served: only the skipped files answer 404, instead of the whole query failing.
+		// served, and only the skipped files return 404, so one bad link never fails the query.
 		s.logger.Warn("Media links skipped", "account_id", m.accountID, "error", err)
 		return nil
 	}

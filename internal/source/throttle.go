@@ -77,7 +77,7 @@ func (t *throttle) succeeded(accountID int64, now time.Time) {
 	}
 }
 
-// retryAfter returns how long Meta asks callers to wait after err.
+// retryAfter returns the wait that Meta's error err requests before the next call.
 func retryAfter(err error) time.Duration {
 	if igErr, ok := errors.AsType[*instagram.Error](err); ok && igErr.RetryAfter > 0 {
 		return igErr.RetryAfter
